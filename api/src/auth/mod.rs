@@ -1,0 +1,10 @@
+//! Authentication: passwords, access tokens (JWT), refresh tokens, and the extractor that turns
+//! a bearer token into the domain's `Actor`.
+
+mod extractor;
+pub mod jwt;
+pub mod password;
+pub mod session;
+
+pub use extractor::Auth;
+pub use jwt::JwtKeys;

@@ -1,0 +1,21 @@
+//! Linli Grid's HTTP API: routes, authentication, error mapping, configuration and the
+//! background workers. Builds the `linli` binary.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod openapi;
+pub mod requests;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod workers;

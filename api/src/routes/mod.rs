@@ -1,0 +1,21 @@
+//! The route table. Handlers translate HTTP to calls on the domain and storage and back.
+
+pub mod auth;
+pub mod health;
+
+use utoipa_actix_web::scope::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every route (used by the server and by the OpenAPI document).
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope("/api/v1")
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::dev_login)
+                .service(auth::me),
+        );
+}

@@ -1,0 +1,28 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+
+use crate::auth::JwtKeys;
+use crate::clock::Clock;
+use crate::crypto::DataCipher;
+use crate::db::Db;
+
+/// Shared application state.
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Access-token keys.
+    pub jwt: JwtKeys,
+    /// Personal-data cipher.
+    pub cipher: DataCipher,
+    /// The local time zone.
+    pub tz: Tz,
+    /// Development login is served.
+    pub dev_login: bool,
+    /// Days before an unrated resolved request closes by itself.
+    pub auto_close_days: i64,
+}

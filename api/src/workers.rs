@@ -1,0 +1,25 @@
+//! Background work: the overdue sweep and auto-close. Each pass is a function the tests call
+//! directly with a set clock; the server runs them on an interval.
+
+use std::time::Duration;
+
+use actix_web::web;
+
+use crate::state::AppState;
+
+/// How often the server sweeps.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// Starts the periodic sweep on the current runtime.
+pub fn spawn(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::requests::sweep::run_once(&state).await {
+                tracing::error!(error = ?e, "request sweep failed");
+            }
+        }
+    });
+}

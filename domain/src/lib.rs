@@ -1,0 +1,15 @@
+//! Linli Grid's domain: the rules of neighbourhood grid governance.
+//!
+//! Pure: no I/O, no storage, no HTTP. Functions take the current state, the actor, the command
+//! and the time, and return the new state and events, or a typed error. Time is always passed in.
+
+pub mod access;
+pub mod category;
+pub mod ids;
+pub mod org;
+pub mod request;
+pub mod stats;
+pub mod text;
+pub mod time;
+
+pub use ids::*;

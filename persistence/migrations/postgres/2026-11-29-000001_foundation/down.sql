@@ -1,0 +1,11 @@
+DROP TABLE idempotency_keys;
+DROP TABLE outbox;
+DROP TABLE request_events;
+DROP TABLE requests;
+DROP TABLE categories;
+DROP TABLE refresh_tokens;
+DROP TABLE user_roles;
+DROP TABLE users;
+ALTER TABLE property_companies DROP CONSTRAINT property_companies_registered_under_fkey;
+DROP TABLE org_nodes;
+DROP TABLE property_companies;

@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TABLE outbox;
+DROP TABLE request_events;
+DROP TABLE requests;
+DROP TABLE categories;
+DROP TABLE refresh_tokens;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE property_companies;
+DROP TABLE org_nodes;

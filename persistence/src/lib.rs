@@ -1,0 +1,21 @@
+//! Linli Grid's storage: one Diesel code path over SQLite and PostgreSQL.
+//!
+//! Every function here is synchronous and takes a connection; the API layer calls them off the
+//! async executor. Rows are mapped to domain types here and never leave this crate as rows.
+
+pub mod categories;
+pub mod connection;
+pub mod error;
+pub mod migrate;
+pub mod org;
+pub mod pool;
+pub mod requests;
+pub mod schema;
+mod time;
+pub mod tokens;
+pub mod tx;
+pub mod users;
+
+pub use connection::{Backend, DatabaseUrl, DbConnection};
+pub use error::StoreError;
+pub use pool::{PoolSizes, Pools};

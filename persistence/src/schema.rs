@@ -1,0 +1,173 @@
+// One schema for both backends, kept by hand: the SQL types chosen here (BigInt, Text,
+// Timestamp, …) mean the same on SQLite and PostgreSQL, which `MultiConnection` needs.
+
+diesel::table! {
+    property_companies (id) {
+        id -> BigInt,
+        name -> Text,
+        registered_under_id -> BigInt,
+        contact_phone -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    org_nodes (id) {
+        id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        kind -> Text,
+        name -> Text,
+        path -> Text,
+        community_id -> Nullable<BigInt>,
+        code -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        property_company_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        display_name -> Text,
+        openid -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_roles (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        node_id -> Nullable<BigInt>,
+        company_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        first_response_hours -> Integer,
+        resolution_days -> Integer,
+        default_handler -> Text,
+        active -> Bool,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        category_id -> BigInt,
+        building_id -> BigInt,
+        compound_id -> BigInt,
+        household_id -> Nullable<BigInt>,
+        building_path -> Text,
+        channel -> Text,
+        status -> Text,
+        queue_level -> Text,
+        submitted_by -> BigInt,
+        submitted_at -> Timestamp,
+        description -> Text,
+        location_text -> Nullable<Text>,
+        photo_urls -> Text,
+        contact_phone_enc -> Nullable<Text>,
+        contact_phone_masked -> Nullable<Text>,
+        assignee_user_id -> Nullable<BigInt>,
+        assignee_company_id -> Nullable<BigInt>,
+        first_response_due -> Timestamp,
+        resolution_due -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        rating -> Nullable<Text>,
+        reopen_count -> Integer,
+        pending_extension_days -> Nullable<Integer>,
+        extension_days -> Integer,
+        overdue_at -> Nullable<Timestamp>,
+        supervise_count -> Integer,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_events (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        community_id -> BigInt,
+        kind -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        data -> Text,
+        status_after -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        community_id -> BigInt,
+        topic -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        processed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        idem_key -> Text,
+        request_hash -> Text,
+        request_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(user_roles -> org_nodes (node_id));
+diesel::joinable!(requests -> categories (category_id));
+diesel::joinable!(request_events -> requests (request_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    property_companies,
+    org_nodes,
+    users,
+    user_roles,
+    refresh_tokens,
+    categories,
+    requests,
+    request_events,
+    outbox,
+    idempotency_keys
+);

@@ -1,0 +1,302 @@
+//! Accounts and the roles they hold.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use linli_domain::access::{RoleGrant, RoleKind, RoleScope};
+use linli_domain::org::NodePath;
+use linli_domain::{OrgNodeId, PropertyCompanyId, UserId};
+
+use crate::connection::DbConnection;
+use crate::error::{StoreError, corrupt, on_unique};
+use crate::schema::{org_nodes, user_roles, users};
+use crate::time::{from_db, to_db};
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// Its id.
+    pub id: UserId,
+    /// Login name, for staff; residents who come through WeChat have none.
+    pub username: Option<String>,
+    /// The argon2 PHC string.
+    pub password_hash: Option<String>,
+    /// Shown to others.
+    pub display_name: String,
+    /// WeChat openid, for residents.
+    pub openid: Option<String>,
+    /// A deactivated account cannot log in or act.
+    pub active: bool,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i64,
+    username: Option<String>,
+    password_hash: Option<String>,
+    display_name: String,
+    openid: Option<String>,
+    active: bool,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: UserId(r.id),
+            username: r.username,
+            password_hash: r.password_hash,
+            display_name: r.display_name,
+            openid: r.openid,
+            active: r.active,
+            created_at: from_db(r.created_at),
+        }
+    }
+}
+
+/// An account to create.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    /// Login name.
+    pub username: Option<String>,
+    /// The argon2 PHC string.
+    pub password_hash: Option<String>,
+    /// Shown to others.
+    pub display_name: String,
+    /// WeChat openid.
+    pub openid: Option<String>,
+}
+
+/// Where a role is bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleBinding {
+    /// To an org node.
+    Node(OrgNodeId),
+    /// To a property company.
+    Company(PropertyCompanyId),
+    /// A resident with no household yet.
+    Unbound,
+}
+
+/// A role as listed for administration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleRecord {
+    /// Row id.
+    pub id: i64,
+    /// The role.
+    pub kind: RoleKind,
+    /// Where it is bound.
+    pub binding: RoleBinding,
+    /// The node's path and name, when bound to a node.
+    pub node: Option<(NodePath, String)>,
+}
+
+/// Creates an account.
+pub fn create_user(
+    conn: &mut DbConnection,
+    new: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    let id: i64 = diesel::insert_into(users::table)
+        .values((
+            users::username.eq(&new.username),
+            users::password_hash.eq(&new.password_hash),
+            users::display_name.eq(&new.display_name),
+            users::openid.eq(&new.openid),
+            users::active.eq(true),
+            users::created_at.eq(to_db(now)),
+        ))
+        .returning(users::id)
+        .get_result(conn)
+        .map_err(|e| on_unique(e, &[("username", "username"), ("openid", "openid")]))?;
+    get_user(conn, UserId(id))
+}
+
+/// One account.
+pub fn get_user(conn: &mut DbConnection, id: UserId) -> Result<User, StoreError> {
+    Ok(users::table
+        .find(id.0)
+        .select(UserRow::as_select())
+        .first(conn)?
+        .into())
+}
+
+/// An account by login name.
+pub fn find_by_username(conn: &mut DbConnection, username: &str) -> Result<User, StoreError> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)?
+        .into())
+}
+
+/// An account by WeChat openid.
+pub fn find_by_openid(conn: &mut DbConnection, openid: &str) -> Result<User, StoreError> {
+    Ok(users::table
+        .filter(users::openid.eq(openid))
+        .select(UserRow::as_select())
+        .first(conn)?
+        .into())
+}
+
+/// Sets a new password hash.
+pub fn set_password(conn: &mut DbConnection, id: UserId, hash: &str) -> Result<(), StoreError> {
+    let n = diesel::update(users::table.find(id.0))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Activates or deactivates an account.
+pub fn set_active(conn: &mut DbConnection, id: UserId, active: bool) -> Result<(), StoreError> {
+    let n = diesel::update(users::table.find(id.0))
+        .set(users::active.eq(active))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Grants a role.
+pub fn add_role(
+    conn: &mut DbConnection,
+    user: UserId,
+    kind: RoleKind,
+    binding: RoleBinding,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let (node, company) = match binding {
+        RoleBinding::Node(n) => (Some(n.0), None),
+        RoleBinding::Company(c) => (None, Some(c.0)),
+        RoleBinding::Unbound => (None, None),
+    };
+    Ok(diesel::insert_into(user_roles::table)
+        .values((
+            user_roles::user_id.eq(user.0),
+            user_roles::role.eq(kind.as_str()),
+            user_roles::node_id.eq(node),
+            user_roles::company_id.eq(company),
+            user_roles::created_at.eq(to_db(now)),
+        ))
+        .returning(user_roles::id)
+        .get_result(conn)?)
+}
+
+/// Revokes one role of a user.
+pub fn remove_role(conn: &mut DbConnection, user: UserId, role_id: i64) -> Result<(), StoreError> {
+    let n = diesel::delete(
+        user_roles::table
+            .filter(user_roles::id.eq(role_id))
+            .filter(user_roles::user_id.eq(user.0)),
+    )
+    .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Every role a user holds, with the node each is bound to.
+pub fn roles_of(conn: &mut DbConnection, user: UserId) -> Result<Vec<RoleRecord>, StoreError> {
+    let rows: Vec<(
+        i64,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    )> = user_roles::table
+        .left_join(org_nodes::table)
+        .filter(user_roles::user_id.eq(user.0))
+        .order(user_roles::id.asc())
+        .select((
+            user_roles::id,
+            user_roles::role,
+            user_roles::node_id,
+            user_roles::company_id,
+            org_nodes::path.nullable(),
+            org_nodes::name.nullable(),
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, role, node, company, path, name)| {
+            let kind = RoleKind::parse(&role).map_err(corrupt)?;
+            let binding = match (node, company) {
+                (Some(n), _) => RoleBinding::Node(OrgNodeId(n)),
+                (None, Some(c)) => RoleBinding::Company(PropertyCompanyId(c)),
+                (None, None) => RoleBinding::Unbound,
+            };
+            let node = match (path, name) {
+                (Some(p), Some(n)) => Some((NodePath::parse(&p).map_err(corrupt)?, n)),
+                _ => None,
+            };
+            Ok(RoleRecord {
+                id,
+                kind,
+                binding,
+                node,
+            })
+        })
+        .collect()
+}
+
+/// The grants the domain's access rules read.
+pub fn grants(records: &[RoleRecord]) -> Vec<RoleGrant> {
+    records
+        .iter()
+        .map(|r| RoleGrant {
+            kind: r.kind,
+            scope: match (&r.binding, &r.node) {
+                (RoleBinding::Company(c), _) => RoleScope::Company(*c),
+                (RoleBinding::Node(_), Some((path, _))) => RoleScope::Node(path.clone()),
+                _ => RoleScope::Unbound,
+            },
+        })
+        .collect()
+}
+
+/// Accounts holding a role on a node in a subtree, for administration lists.
+pub fn users_in_subtree(conn: &mut DbConnection, root: &NodePath) -> Result<Vec<User>, StoreError> {
+    let (lo, hi) = crate::org::subtree_bounds(root);
+    Ok(users::table
+        .filter(
+            users::id.eq_any(
+                user_roles::table
+                    .inner_join(org_nodes::table)
+                    .filter(org_nodes::path.ge(lo))
+                    .filter(org_nodes::path.lt(hi))
+                    .select(user_roles::user_id),
+            ),
+        )
+        .order(users::id.asc())
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Users holding `role` on exactly `node`.
+pub fn holders_of(
+    conn: &mut DbConnection,
+    role: RoleKind,
+    node: OrgNodeId,
+) -> Result<Vec<User>, StoreError> {
+    Ok(users::table
+        .inner_join(user_roles::table)
+        .filter(user_roles::role.eq(role.as_str()))
+        .filter(user_roles::node_id.eq(node.0))
+        .filter(users::active.eq(true))
+        .order(users::id.asc())
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
