@@ -46,6 +46,8 @@ pub struct Settings {
     pub demo: bool,
     /// The demo accounts' password.
     pub demo_password: SecretString,
+    /// Seed the demo's request history too (tests turn it off to count from zero).
+    pub demo_history: bool,
     /// Database connections (readers on SQLite).
     pub db_connections: u32,
     /// Run the overdue sweep and auto-close in this process.
@@ -254,6 +256,7 @@ impl Settings {
             demo_password: SecretString::from(
                 get("LINLI_DEMO_PASSWORD").unwrap_or_else(|| "linli-demo".into()),
             ),
+            demo_history: get("LINLI_DEMO_HISTORY").is_none() || flag(get, "LINLI_DEMO_HISTORY")?,
             db_connections: number("LINLI_DB_CONNECTIONS", 8, 1, 256)? as u32,
             run_workers: !flag(get, "LINLI_NO_WORKERS")?,
             auto_close_days: number("LINLI_AUTO_CLOSE_DAYS", 7, 1, 90)?,

@@ -51,10 +51,13 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
     })
     .await??;
     let tz = settings.tz;
+    let with_history = settings.demo_history;
     db.write(move |conn| {
         transaction(conn, |conn| {
             let demo = seed_org_and_accounts(conn, hashes, now)?;
-            history::seed(conn, &demo, now, tz)?;
+            if with_history {
+                history::seed(conn, &demo, now, tz)?;
+            }
             Ok::<_, crate::error::ApiError>(())
         })
     })

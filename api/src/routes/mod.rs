@@ -1,7 +1,12 @@
 //! The route table. Handlers translate HTTP to calls on the domain and storage and back.
 
 pub mod auth;
+pub mod categories;
 pub mod health;
+pub mod org;
+pub mod requests;
+pub mod stats;
+pub mod users;
 
 use utoipa_actix_web::scope::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -16,6 +21,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(auth::refresh)
                 .service(auth::logout)
                 .service(auth::dev_login)
-                .service(auth::me),
+                .service(auth::me)
+                .configure(org::configure)
+                .configure(users::configure)
+                .configure(categories::configure)
+                .configure(requests::configure)
+                .configure(stats::configure),
         );
 }

@@ -1,1 +1,11 @@
+//! One integration-test binary, a module per feature. Every test runs on SQLite, and on
+//! PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod helpers;
+
+mod auth;
+mod categories;
+mod health;
+mod openapi;
+mod org;
+mod users;

@@ -1,0 +1,252 @@
+//! The test harness: each test gets its own app on a free port with a fresh database (a temp
+//! SQLite file, or a new PostgreSQL database dropped afterwards) and a clock it can move.
+
+use std::sync::{Arc, LazyLock};
+
+use actix_web::web;
+use chrono::{DateTime, TimeZone, Utc};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use linli_api::clock::ManualClock;
+use linli_api::config::Settings;
+use linli_api::startup::Application;
+use linli_api::state::AppState;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL, when `TEST_DATABASE_URL` names a server (its maintenance database).
+    pub fn postgres() -> Option<Backend> {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
+            _ => {
+                eprintln!("TEST_DATABASE_URL is not set: skipping the PostgreSQL run");
+                None
+            }
+        }
+    }
+}
+
+/// Runs each named `async fn name(backend: Backend)` as two tests: `name::sqlite` and
+/// `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(b) = $crate::helpers::Backend::postgres() {
+                    super::$name(b).await
+                }
+            }
+        }
+    )*};
+}
+
+/// Monday 2026-11-30 09:00 in Shanghai: where every test's clock starts.
+pub static START: LazyLock<DateTime<Utc>> =
+    LazyLock::new(|| Utc.with_ymd_and_hms(2026, 11, 30, 1, 0, 0).unwrap());
+
+/// The demo accounts' password in tests.
+pub const PASSWORD: &str = "test-password-1";
+
+/// Drops the test's PostgreSQL database (or removes its SQLite directory) when the test ends.
+struct DbGuard {
+    admin_url: Option<String>,
+    name: String,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let Some(url) = &self.admin_url {
+            if let Ok(mut conn) = PgConnection::establish(url) {
+                let _ = diesel::sql_query(format!(
+                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                    self.name
+                ))
+                .execute(&mut conn);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A running app and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub state: web::Data<AppState>,
+    _guard: DbGuard,
+}
+
+/// Options for spawning.
+#[derive(Default, Clone)]
+pub struct Spawn {
+    /// Seed the demo's request history too (off by default, so tests count from zero).
+    pub demo_history: bool,
+    /// Development login off.
+    pub no_dev_login: bool,
+}
+
+/// An app with the demo community (org tree and accounts) and no requests.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_with(backend, Spawn::default()).await
+}
+
+/// An app with options.
+pub async fn spawn_with(backend: Backend, opts: Spawn) -> TestApp {
+    let name = format!("linli_test_{}", uuid::Uuid::new_v4().simple());
+    let dir = std::env::temp_dir().join(&name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (database_url, admin_url) = match &backend {
+        Backend::Sqlite => (format!("sqlite://{}/linli.db", dir.display()), None),
+        Backend::Postgres(admin) => {
+            let mut conn = PgConnection::establish(admin).expect("TEST_DATABASE_URL connects");
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .unwrap();
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+            (format!("{base}/{name}"), Some(admin.clone()))
+        }
+    };
+    let guard = DbGuard {
+        admin_url,
+        name,
+        dir: dir.clone(),
+    };
+    let vars: Vec<(&str, String)> = vec![
+        ("LINLI_BIND", "127.0.0.1:0".into()),
+        ("LINLI_DATA_DIR", dir.display().to_string()),
+        ("DATABASE_URL", database_url),
+        ("LINLI_DEMO_PASSWORD", PASSWORD.into()),
+        ("LINLI_NO_WORKERS", "1".into()),
+        ("LINLI_DB_CONNECTIONS", "4".into()),
+        (
+            "LINLI_DEMO_HISTORY",
+            if opts.demo_history { "1" } else { "0" }.into(),
+        ),
+        (
+            "LINLI_DEV_LOGIN",
+            if opts.no_dev_login { "0" } else { "1" }.into(),
+        ),
+    ];
+    let lookup = |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
+    let mut settings = Settings::from_lookup(&lookup, true).expect("test settings");
+    if opts.no_dev_login {
+        settings.dev_login = false;
+    }
+    let clock = Arc::new(ManualClock::new(*START));
+    let app = Application::build(&settings, clock.clone())
+        .await
+        .expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        clock,
+        state,
+        _guard: guard,
+    }
+}
+
+/// A response: status and JSON body (or `Value::Null`).
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Res {
+    /// The error code of an error envelope.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "body: {:#}", self.body);
+        &self.body
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Sends a request with an optional token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("the server answers");
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Res { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Res {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Res {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// Logs a demo staff account in; returns the access token.
+    pub async fn login(&self, username: &str) -> String {
+        let res = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": username, "password": PASSWORD})),
+            )
+            .await;
+        res.expect(200)["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Logs a resident in by openid (development login); returns the access token.
+    pub async fn resident(&self, openid: &str) -> String {
+        let res = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/dev/login",
+                None,
+                Some(json!({"openid": openid})),
+            )
+            .await;
+        res.expect(200)["access_token"].as_str().unwrap().to_owned()
+    }
+}
