@@ -7,6 +7,7 @@ pub mod categories;
 pub mod connection;
 pub mod error;
 pub mod migrate;
+pub mod names;
 pub mod org;
 pub mod pool;
 pub mod requests;

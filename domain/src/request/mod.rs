@@ -5,7 +5,9 @@ mod channel;
 mod command;
 pub mod dispatch;
 mod event;
+pub mod household;
 pub mod lifecycle;
+pub mod privacy;
 mod state;
 pub mod submit;
 pub mod visibility;
@@ -21,6 +23,8 @@ pub use lifecycle::{
     Context, EXTENSION_DAYS, Transition, TransitionError, action_name, auto_close, decide,
     mark_overdue,
 };
+pub use household::may_report_for_household;
+pub use privacy::sees_contact_phone;
 pub use state::{Assignee, QueueLevel, Request, RequestStatus};
 pub use submit::{NewRequest, Submission, SubmitError, submit};
 pub use visibility::{Visibility, can_see};

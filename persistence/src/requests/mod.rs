@@ -1,12 +1,14 @@
 //! Requests, their timeline and the outbox. A state change, its events and their outbox rows
 //! are written in one transaction.
 
+mod candidates;
 mod events;
 mod idempotency;
 mod query;
 mod row;
 mod write;
 
+pub use candidates::dispatch_candidates;
 pub use events::{EventRecord, timeline};
 pub use idempotency::{IdempotentSubmit, find_idempotent};
 pub use query::{

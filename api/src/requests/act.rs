@@ -1,0 +1,251 @@
+//! One action on a request: load it, check the actor may see it, let the domain decide, store
+//! the new state with its events. When another writer changed the request in between, decide
+//! again on the fresh state (which usually turns the loser's action into a 409).
+
+use chrono::{DateTime, Utc};
+use linli_domain::RequestId;
+use linli_domain::access::Actor;
+use linli_domain::request::{
+    Assignee, Command, Context, Transition, can_see, decide, is_eligible, suggest,
+};
+use linli_domain::text::Note;
+use linli_persistence::requests::{self, RequestRecord, dispatch_candidates, timeline};
+use linli_persistence::{DbConnection, StoreError, categories};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::errors::not_found;
+use super::view::{AssigneeView, RequestDetail, render_one, timeline_entry};
+use super::wire::AssigneeKindDto;
+use crate::crypto::DataCipher;
+use crate::error::{ApiError, Msg};
+use crate::state::AppState;
+
+/// How often a lost race is decided again before giving up with 409.
+const ATTEMPTS: usize = 3;
+
+/// A dispatch target as the client names it; `None` takes the suggestion.
+pub type Target = Option<Assignee>;
+
+/// Loads a request the actor may see, or 404 (whether it is missing or out of scope).
+pub fn load_visible(
+    conn: &mut DbConnection,
+    id: RequestId,
+    actor: &Actor,
+) -> Result<RequestRecord, ApiError> {
+    match requests::get(conn, id) {
+        Ok(rec) if can_see(actor, &rec.request) => Ok(rec),
+        Ok(_) | Err(StoreError::NotFound) => Err(not_found()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The request with its timeline, as the actor may see it.
+pub fn detail(
+    conn: &mut DbConnection,
+    rec: &RequestRecord,
+    actor: &Actor,
+    cipher: &DataCipher,
+    now: DateTime<Utc>,
+) -> Result<RequestDetail, ApiError> {
+    Ok(RequestDetail {
+        request: render_one(conn, rec, actor, cipher, now)?,
+        timeline: timeline(conn, rec.request.id)?
+            .into_iter()
+            .map(timeline_entry)
+            .collect(),
+    })
+}
+
+/// Parses a required note (reason, outcome, progress).
+pub fn required_note(field: &str, text: &str) -> Result<Note, ApiError> {
+    let mut f = crate::validation::Fields::new();
+    let note = f.check(field, Note::parse(text));
+    f.finish()?;
+    Ok(note.expect("checked"))
+}
+
+/// Parses an optional note; empty means none.
+pub fn optional_note(field: &str, text: Option<&str>) -> Result<Option<Note>, ApiError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => required_note(field, t).map(Some),
+    }
+}
+
+/// Performs `cmd` on request `id` for the actor.
+pub async fn act(
+    state: &AppState,
+    actor: Actor,
+    id: RequestId,
+    cmd: Command,
+    note: Option<Note>,
+) -> Result<RequestDetail, ApiError> {
+    act_with(state, actor, id, move |_, _| Ok(cmd.clone()), note).await
+}
+
+/// Dispatches request `id` to `target`, or to the suggested handler when `target` is `None`.
+pub async fn dispatch(
+    state: &AppState,
+    actor: Actor,
+    id: RequestId,
+    target: Target,
+    note: Option<Note>,
+) -> Result<RequestDetail, ApiError> {
+    act_with(
+        state,
+        actor,
+        id,
+        move |conn, rec| {
+            let candidates: Vec<_> = dispatch_candidates(conn, &rec.request.building_path)?
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect();
+            let assignee = match target {
+                Some(a) if is_eligible(a, &candidates) => a,
+                Some(_) => {
+                    return Err(ApiError::unprocessable(
+                        "request.assignee_not_eligible",
+                        Msg::new(
+                            "该处理人不能承接此楼栋的诉求",
+                            "This handler cannot take requests for this building",
+                        ),
+                    ));
+                }
+                None => {
+                    let category = categories::get(conn, rec.request.category_id)?;
+                    suggest(category.default_handler, &candidates)
+                        .map(|c| c.assignee)
+                        .ok_or_else(|| {
+                            ApiError::unprocessable(
+                                "request.no_handler",
+                                Msg::new(
+                                    "没有可派单的处理人，请指定处理人",
+                                    "No handler is available; name one",
+                                ),
+                            )
+                        })?
+                }
+            };
+            Ok(Command::Dispatch { assignee })
+        },
+        note,
+    )
+    .await
+}
+
+async fn act_with<F>(
+    state: &AppState,
+    actor: Actor,
+    id: RequestId,
+    make: F,
+    note: Option<Note>,
+) -> Result<RequestDetail, ApiError>
+where
+    F: Fn(&mut DbConnection, &RequestRecord) -> Result<Command, ApiError> + Send + 'static,
+{
+    let now = state.clock.now();
+    let tz = state.tz;
+    let cipher = state.cipher.clone();
+    state
+        .db
+        .write(move |conn| {
+            for _ in 0..ATTEMPTS {
+                let rec = load_visible(conn, id, &actor)?;
+                let category = categories::get(conn, rec.request.category_id)?;
+                let cmd = make(conn, &rec)?;
+                let ctx = Context {
+                    now,
+                    tz,
+                    category: &category,
+                };
+                let transition: Transition = decide(&rec.request, &actor, &cmd, &ctx)?;
+                let note = note.as_ref().map(Note::as_str);
+                match requests::apply(conn, &rec, &transition, Some(actor.user_id), note, now) {
+                    Ok(after) => return detail(conn, &after, &actor, &cipher, now),
+                    // Another writer changed it since we read it: decide again on fresh state.
+                    Err(StoreError::Stale) => continue,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(StoreError::Stale.into())
+        })
+        .await
+}
+
+/// Someone who could take a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateView {
+    /// The handler.
+    pub assignee: AssigneeView,
+    /// `property_company`, `volunteer`, `butler`, `grid_worker` or `community_staff`.
+    #[schema(example = "grid_worker")]
+    pub role: &'static str,
+    /// Requests they have in hand now.
+    pub open_load: i64,
+    /// The one the dispatch rule picks.
+    pub suggested: bool,
+}
+
+/// Everyone who could take the request, with the suggestion marked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateList {
+    /// Candidates, suggested first.
+    pub items: Vec<CandidateView>,
+}
+
+/// The dispatch candidates, for those who dispatch (admins over the building).
+pub async fn candidates(
+    state: &AppState,
+    actor: Actor,
+    id: RequestId,
+) -> Result<CandidateList, ApiError> {
+    use linli_domain::request::CandidateKind;
+    state
+        .db
+        .read(move |conn| {
+            let rec = load_visible(conn, id, &actor)?;
+            if !actor.administers(&rec.request.building_path) {
+                return Err(ApiError::forbidden(
+                    "request.forbidden",
+                    Msg::new(
+                        "您无权查看派单候选人",
+                        "You may not see dispatch candidates",
+                    ),
+                ));
+            }
+            let category = categories::get(conn, rec.request.category_id)?;
+            let found = dispatch_candidates(conn, &rec.request.building_path)?;
+            let plain: Vec<_> = found.iter().map(|(c, _)| *c).collect();
+            let pick = suggest(category.default_handler, &plain).map(|c| c.assignee);
+            let mut items: Vec<CandidateView> = found
+                .into_iter()
+                .map(|(c, name)| CandidateView {
+                    assignee: match c.assignee {
+                        Assignee::User(u) => AssigneeView {
+                            kind: AssigneeKindDto::User,
+                            id: u.0,
+                            name,
+                        },
+                        Assignee::Company(co) => AssigneeView {
+                            kind: AssigneeKindDto::Company,
+                            id: co.0,
+                            name,
+                        },
+                    },
+                    role: match c.kind {
+                        CandidateKind::PropertyCompany => "property_company",
+                        CandidateKind::Volunteer => "volunteer",
+                        CandidateKind::Butler => "butler",
+                        CandidateKind::GridWorker => "grid_worker",
+                        CandidateKind::CommunityStaff => "community_staff",
+                    },
+                    open_load: c.open_load,
+                    suggested: Some(c.assignee) == pick,
+                })
+                .collect();
+            items.sort_by_key(|c| !c.suggested);
+            Ok(CandidateList { items })
+        })
+        .await
+}

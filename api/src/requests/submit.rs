@@ -1,0 +1,405 @@
+//! 点单: a resident (or staff on their behalf) submits a request.
+
+use chrono::Duration;
+use linli_domain::OrgNodeId;
+use linli_domain::category::CategoryCode;
+use linli_domain::org::{BuildingCode, NodeKind};
+use linli_domain::request::{
+    Channel, Submission, may_report_for_household, submit as decide_submit,
+};
+use linli_domain::text::{Description, LocationText, PhoneNumber, PhotoUrls};
+use linli_persistence::StoreError;
+use linli_persistence::requests::{
+    self, IdempotentSubmit, NewRequestDetails, find_idempotent, possible_duplicates,
+};
+use linli_persistence::{DbConnection, categories, org};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::view::{SubmitResponse, render_one};
+use super::wire::ChannelDto;
+use crate::auth::Auth;
+use crate::error::{ApiError, Msg};
+use crate::state::AppState;
+use crate::validation::Fields;
+
+/// How far back a possible duplicate may have been submitted.
+const DUPLICATE_WINDOW: Duration = Duration::days(30);
+
+/// A new request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SubmitBody {
+    /// Service category code (see `GET /api/v1/categories`).
+    #[schema(example = "property")]
+    pub category: String,
+    /// What is wrong, 1–2,000 characters.
+    #[schema(example = "3单元楼道灯坏了一周，晚上看不见台阶")]
+    pub description: String,
+    /// The building (its public code, as on its QR code). Give this or `household_id`.
+    #[schema(example = "DX-01-1")]
+    pub building_code: Option<String>,
+    /// The household, when the problem is inside one. Give this or `building_code`.
+    pub household_id: Option<i64>,
+    /// Where exactly, up to 200 characters.
+    pub location_text: Option<String>,
+    /// Photos uploaded beforehand (http(s) URLs), at most 9.
+    #[serde(default)]
+    pub photo_urls: Vec<String>,
+    /// A phone to call back: a mainland mobile or a landline.
+    #[schema(example = "13812345678")]
+    pub contact_phone: Option<String>,
+    /// How it came in; default `mini_program`. Staff use `front_desk`, `hotline` or `butler`.
+    pub channel: Option<ChannelDto>,
+}
+
+/// The normalised submission: what the idempotency hash covers.
+#[derive(Serialize)]
+struct Canonical<'a> {
+    category: &'a str,
+    description: &'a str,
+    building_code: Option<&'a str>,
+    household_id: Option<i64>,
+    location_text: Option<&'a str>,
+    photo_urls: Vec<&'a str>,
+    contact_phone: Option<&'a str>,
+    channel: &'a str,
+}
+
+/// Where the request is for.
+enum Target {
+    Building(BuildingCode),
+    Household(OrgNodeId),
+}
+
+/// The outcome: a new request, or the replay of an earlier submit with the same key.
+pub struct Submitted {
+    /// What to answer.
+    pub response: SubmitResponse,
+    /// True when an `Idempotency-Key` replayed an earlier result.
+    pub replayed: bool,
+}
+
+/// Validates the `Idempotency-Key` header: 1–255 visible ASCII characters.
+pub fn idempotency_key(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    match raw {
+        None => Ok(None),
+        Some(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(k.to_owned()))
+        }
+        Some(_) => {
+            let mut f = Fields::new();
+            f.push(
+                "Idempotency-Key",
+                "invalid",
+                "Idempotency-Key 应为 1 到 255 个可见 ASCII 字符",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+            );
+            f.finish().map(|_| None)
+        }
+    }
+}
+
+/// Submits a request.
+pub async fn submit(
+    state: &AppState,
+    auth: Auth,
+    body: SubmitBody,
+    key: Option<String>,
+) -> Result<Submitted, ApiError> {
+    let mut f = Fields::new();
+    let category = f.check(
+        "category",
+        CategoryCode::parse(&body.category).map_err(UnknownCategory::from),
+    );
+    let description = f.check("description", Description::parse(&body.description));
+    let location = match body.location_text.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => f.check("location_text", LocationText::parse(s)),
+    };
+    let photos = f.check(
+        "photo_urls",
+        PhotoUrls::parse(body.photo_urls.iter().map(String::as_str)),
+    );
+    let phone = match body.contact_phone.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => f.check("contact_phone", PhoneNumber::parse(s)),
+    };
+    let target = match (body.building_code.as_deref(), body.household_id) {
+        (Some(code), None) => match BuildingCode::parse(code) {
+            Ok(c) => Some(Target::Building(c)),
+            Err(e) => {
+                f.push(
+                    "building_code",
+                    "invalid_format",
+                    "楼栋编码格式不正确",
+                    e.to_string(),
+                );
+                None
+            }
+        },
+        (None, Some(h)) => Some(Target::Household(OrgNodeId(h))),
+        (Some(_), Some(_)) => {
+            f.push(
+                "household_id",
+                "conflict",
+                "楼栋编码和住户只能填写一个",
+                "Give building_code or household_id, not both",
+            );
+            None
+        }
+        (None, None) => {
+            f.push(
+                "building_code",
+                "required",
+                "请填写楼栋编码或住户",
+                "building_code or household_id is required",
+            );
+            None
+        }
+    };
+    let channel: Channel = body.channel.unwrap_or(ChannelDto::MiniProgram).into();
+    f.finish()?;
+    let (Some(category), Some(description), Some(photos), Some(target)) =
+        (category, description, photos, target)
+    else {
+        unreachable!("every missing value recorded a field error");
+    };
+
+    let canonical = Canonical {
+        category: category.as_str(),
+        description: description.as_str(),
+        building_code: match &target {
+            Target::Building(c) => Some(c.as_str()),
+            Target::Household(_) => None,
+        },
+        household_id: match &target {
+            Target::Household(h) => Some(h.0),
+            Target::Building(_) => None,
+        },
+        location_text: location.as_ref().map(|l| l.as_str()),
+        photo_urls: photos.as_slice().iter().map(|p| p.as_str()).collect(),
+        contact_phone: phone.as_ref().map(|p| p.as_str()),
+        channel: channel.as_str(),
+    };
+    let hash = hex::encode(Sha256::digest(
+        serde_json::to_vec(&canonical).expect("serialises"),
+    ));
+    let (phone_enc, phone_masked) = match &phone {
+        Some(p) => (
+            Some(
+                state
+                    .cipher
+                    .encrypt(p.as_str())
+                    .map_err(ApiError::internal)?,
+            ),
+            Some(p.masked()),
+        ),
+        None => (None, None),
+    };
+    let details = NewRequestDetails {
+        community_id: OrgNodeId(0),
+        building_id: OrgNodeId(0),
+        compound_id: OrgNodeId(0),
+        household_id: None,
+        description: description.into_inner(),
+        location_text: location.map(LocationText::into_inner),
+        photo_urls: photos
+            .into_inner()
+            .into_iter()
+            .map(|p| p.into_inner())
+            .collect(),
+        contact_phone_enc: phone_enc,
+        contact_phone_masked: phone_masked,
+    };
+    let now = state.clock.now();
+    let tz = state.tz;
+    let cipher = state.cipher.clone();
+    state
+        .db
+        .write(move |conn| {
+            let actor = &auth.actor;
+            if let Some(k) = &key {
+                if let Some(seen) = find_idempotent(conn, actor.user_id, k)? {
+                    return replay(conn, seen, &hash, actor, &cipher, now);
+                }
+            }
+            let category = match categories::by_code(conn, category.as_str()) {
+                Ok(c) => c,
+                Err(StoreError::NotFound) => return Err(unknown_category()),
+                Err(e) => return Err(e.into()),
+            };
+            let (building, household) = resolve_target(conn, &target, actor)?;
+            let compound_id = building
+                .parent_id
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("building without compound")))?;
+            let compound = org::get_node(conn, compound_id)?;
+            let community = building
+                .community_id
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("building without community")))?;
+            let (new, event) = decide_submit(
+                actor,
+                Submission {
+                    category: &category,
+                    building_path: building.path.clone(),
+                    channel,
+                    managing_company: compound.property_company_id,
+                },
+                now,
+                tz,
+            )?;
+            let details = NewRequestDetails {
+                community_id: community,
+                building_id: building.id,
+                compound_id,
+                household_id: household,
+                ..details
+            };
+            let outcome = requests::submit(
+                conn,
+                &new,
+                &details,
+                &event,
+                actor.user_id,
+                None,
+                key.as_deref().map(|k| (k, hash.as_str())),
+                now,
+            )?;
+            match outcome {
+                IdempotentSubmit::Created(rec) => {
+                    let dupes = possible_duplicates(
+                        conn,
+                        rec.building_id,
+                        rec.request.category_id,
+                        now - DUPLICATE_WINDOW,
+                        rec.request.id,
+                    )?;
+                    Ok(Submitted {
+                        response: SubmitResponse {
+                            request: render_one(conn, &rec, actor, &cipher, now)?,
+                            possible_duplicates: dupes.into_iter().map(Into::into).collect(),
+                        },
+                        replayed: false,
+                    })
+                }
+                seen => replay(conn, seen, &hash, actor, &cipher, now),
+            }
+        })
+        .await
+}
+
+fn replay(
+    conn: &mut DbConnection,
+    seen: IdempotentSubmit,
+    hash: &str,
+    actor: &linli_domain::access::Actor,
+    cipher: &crate::crypto::DataCipher,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Submitted, ApiError> {
+    let IdempotentSubmit::Replayed {
+        request_hash,
+        request_id,
+    } = seen
+    else {
+        unreachable!("only replays come here");
+    };
+    if request_hash != hash {
+        return Err(ApiError::unprocessable(
+            "idempotency.key_reused",
+            Msg::new(
+                "该 Idempotency-Key 已用于另一个不同的请求",
+                "This Idempotency-Key was used with a different request body",
+            ),
+        ));
+    }
+    let rec = requests::get(conn, request_id)?;
+    let dupes = possible_duplicates(
+        conn,
+        rec.building_id,
+        rec.request.category_id,
+        rec.request.submitted_at - DUPLICATE_WINDOW,
+        rec.request.id,
+    )?;
+    Ok(Submitted {
+        response: SubmitResponse {
+            request: render_one(conn, &rec, actor, cipher, now)?,
+            possible_duplicates: dupes.into_iter().map(Into::into).collect(),
+        },
+        replayed: true,
+    })
+}
+
+fn resolve_target(
+    conn: &mut DbConnection,
+    target: &Target,
+    actor: &linli_domain::access::Actor,
+) -> Result<(org::OrgNode, Option<OrgNodeId>), ApiError> {
+    match target {
+        Target::Building(code) => match org::find_building(conn, code.as_str()) {
+            Ok(b) => Ok((b, None)),
+            Err(StoreError::NotFound) => Err(field_not_found(
+                "building_code",
+                "楼栋不存在",
+                "No building has this code",
+            )),
+            Err(e) => Err(e.into()),
+        },
+        Target::Household(id) => {
+            let household = match org::get_node(conn, *id) {
+                Ok(n) if n.kind == NodeKind::Household => n,
+                Ok(_) | Err(StoreError::NotFound) => {
+                    return Err(field_not_found(
+                        "household_id",
+                        "住户不存在",
+                        "No such household",
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if !may_report_for_household(actor, &household.path) {
+                return Err(ApiError::forbidden(
+                    "request.household_forbidden",
+                    Msg::new(
+                        "您只能为自己的住户登记诉求",
+                        "You may report only for your own household",
+                    ),
+                ));
+            }
+            let building = org::get_node(
+                conn,
+                household.parent_id.expect("a household has a building"),
+            )?;
+            Ok((building, Some(household.id)))
+        }
+    }
+}
+
+fn field_not_found(field: &str, zh: &str, en: &str) -> ApiError {
+    let mut f = Fields::new();
+    f.push(field, "not_found", zh, en);
+    f.finish().expect_err("one error was pushed")
+}
+
+fn unknown_category() -> ApiError {
+    field_not_found("category", "服务类别不存在", "No such service category")
+}
+
+/// A category code that cannot exist, reported like an unknown one.
+#[derive(Debug, thiserror::Error)]
+#[error("no such service category")]
+struct UnknownCategory;
+
+impl From<linli_domain::category::CategoryCodeError> for UnknownCategory {
+    fn from(_: linli_domain::category::CategoryCodeError) -> Self {
+        UnknownCategory
+    }
+}
+
+impl crate::validation::Problem for UnknownCategory {
+    fn code(&self) -> &'static str {
+        "not_found"
+    }
+    fn zh(&self) -> String {
+        "服务类别不存在".into()
+    }
+}

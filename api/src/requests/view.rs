@@ -1,0 +1,333 @@
+//! What clients see of a request. Rendering needs names (category, building, handler): a page
+//! loads them in one query per kind.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use linli_domain::access::Actor;
+use linli_domain::request::{Assignee, sees_contact_phone};
+use linli_domain::stats::is_overdue;
+use linli_domain::{CategoryId, OrgNodeId, PropertyCompanyId, UserId};
+use linli_persistence::requests::{DuplicateHint, EventRecord, RequestRecord};
+use linli_persistence::{DbConnection, categories, names};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::wire::{AssigneeKindDto, ChannelDto, QueueLevelDto, RatingDto, StatusDto};
+use crate::crypto::DataCipher;
+use crate::error::ApiError;
+
+/// A category, by code and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CategoryRef {
+    /// Stable code.
+    #[schema(example = "property")]
+    pub code: String,
+    /// Name.
+    #[schema(example = "物业管理")]
+    pub name: String,
+}
+
+/// A building, by id, code and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BuildingRef {
+    /// Node id.
+    pub id: i64,
+    /// Public code.
+    #[schema(example = "DX-01-1")]
+    pub code: Option<String>,
+    /// Name.
+    #[schema(example = "1号楼")]
+    pub name: String,
+}
+
+/// The handler a request is assigned to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssigneeView {
+    /// A person or a property company.
+    pub kind: AssigneeKindDto,
+    /// User id or company id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+}
+
+/// A request as clients see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestView {
+    /// Id.
+    pub id: i64,
+    /// Where it stands.
+    pub status: StatusDto,
+    /// Service category.
+    pub category: CategoryRef,
+    /// How it came in.
+    pub channel: ChannelDto,
+    /// The building it concerns.
+    pub building: BuildingRef,
+    /// The household, when reported for one.
+    pub household_id: Option<i64>,
+    /// What the resident wrote.
+    pub description: String,
+    /// Where exactly.
+    pub location_text: Option<String>,
+    /// Photos.
+    pub photo_urls: Vec<String>,
+    /// Contact phone: whole for the resident, the handler and community staff; masked
+    /// (138****5678) for everyone else.
+    pub contact_phone: Option<String>,
+    /// True when `contact_phone` is masked.
+    pub contact_phone_masked: bool,
+    /// Who submitted it.
+    pub submitted_by: i64,
+    /// When.
+    pub submitted_at: DateTime<Utc>,
+    /// Whose queue it is in while no handler has it.
+    pub queue_level: QueueLevelDto,
+    /// The handler.
+    pub assignee: Option<AssigneeView>,
+    /// When a handler must have claimed it.
+    pub first_response_due: DateTime<Utc>,
+    /// When it must be resolved (extensions included).
+    pub resolution_due: DateTime<Utc>,
+    /// When the handler claimed it.
+    pub responded_at: Option<DateTime<Utc>>,
+    /// When it was resolved.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// When it was closed.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The resident's rating.
+    pub rating: Option<RatingDto>,
+    /// Times reopened.
+    pub reopen_count: i32,
+    /// Days granted by approved extensions.
+    pub extension_days: i32,
+    /// Days asked for by an extension waiting for a decision.
+    pub pending_extension_days: Option<i32>,
+    /// Open and past a deadline now.
+    pub overdue: bool,
+    /// When the sweep flagged it overdue.
+    pub overdue_at: Option<DateTime<Utc>>,
+    /// Times supervised (督办) by the level above.
+    pub supervise_count: i32,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One step of a request's timeline (事事有回音).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    /// Event id.
+    pub id: i64,
+    /// Event type, e.g. `request.dispatched`.
+    #[schema(example = "request.dispatched")]
+    pub r#type: String,
+    /// Who did it; null for the system.
+    pub actor_name: Option<String>,
+    /// What they said.
+    pub note: Option<String>,
+    /// What the step decided (e.g. the assignee, the rating).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    /// The status after this step.
+    pub status: StatusDto,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A request with its timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestDetail {
+    /// The request.
+    #[serde(flatten)]
+    pub request: RequestView,
+    /// Every step, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// An open request that may be the same problem (same building and category, recent).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuplicateView {
+    /// Its id.
+    pub id: i64,
+    /// Where it stands.
+    pub status: StatusDto,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl From<DuplicateHint> for DuplicateView {
+    fn from(d: DuplicateHint) -> Self {
+        DuplicateView {
+            id: d.id.0,
+            status: d.status.into(),
+            submitted_at: d.submitted_at,
+        }
+    }
+}
+
+/// The answer to a submit: the new request and possible duplicates, as a hint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmitResponse {
+    /// The request.
+    #[serde(flatten)]
+    pub request: RequestView,
+    /// Open requests for the same building and category from the last 30 days.
+    pub possible_duplicates: Vec<DuplicateView>,
+}
+
+/// A page of requests.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestPage {
+    /// The requests, newest first.
+    pub items: Vec<RequestView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The names a page of requests refers to.
+pub struct Names {
+    categories: HashMap<CategoryId, (String, String)>,
+    nodes: HashMap<OrgNodeId, (String, Option<String>)>,
+    users: HashMap<UserId, String>,
+    companies: HashMap<PropertyCompanyId, String>,
+}
+
+impl Names {
+    /// Loads every name the records refer to.
+    pub fn load(conn: &mut DbConnection, records: &[&RequestRecord]) -> Result<Self, ApiError> {
+        let categories = categories::list(conn)?
+            .into_iter()
+            .map(|c| (c.id, (c.code.as_str().to_owned(), c.name)))
+            .collect();
+        let buildings: Vec<OrgNodeId> = records.iter().map(|r| r.building_id).collect();
+        let mut users = Vec::new();
+        let mut companies = Vec::new();
+        for r in records {
+            match r.request.assignee {
+                Some(Assignee::User(u)) => users.push(u),
+                Some(Assignee::Company(c)) => companies.push(c),
+                None => {}
+            }
+        }
+        Ok(Names {
+            categories,
+            nodes: names::node_labels(conn, &buildings)?,
+            users: names::user_names(conn, &users)?,
+            companies: names::company_names(conn, &companies)?,
+        })
+    }
+}
+
+/// Renders one record for an actor, masking what they may not see.
+pub fn render(
+    rec: &RequestRecord,
+    names: &Names,
+    actor: &Actor,
+    cipher: &DataCipher,
+    now: DateTime<Utc>,
+) -> RequestView {
+    let r = &rec.request;
+    let (category_code, category_name) = names
+        .categories
+        .get(&r.category_id)
+        .cloned()
+        .unwrap_or_default();
+    let (building_name, building_code) = names
+        .nodes
+        .get(&rec.building_id)
+        .cloned()
+        .unwrap_or_default();
+    let whole = sees_contact_phone(actor, r);
+    let contact_phone = match (&rec.contact_phone_enc, whole) {
+        (Some(enc), true) => match cipher.decrypt(enc) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                // A key mismatch must not take the whole page down: show it masked.
+                tracing::error!(request = r.id.0, error = %e, "cannot decrypt a contact phone");
+                rec.contact_phone_masked.clone()
+            }
+        },
+        _ => rec.contact_phone_masked.clone(),
+    };
+    let assignee = r.assignee.map(|a| match a {
+        Assignee::User(u) => AssigneeView {
+            kind: AssigneeKindDto::User,
+            id: u.0,
+            name: names.users.get(&u).cloned().unwrap_or_default(),
+        },
+        Assignee::Company(c) => AssigneeView {
+            kind: AssigneeKindDto::Company,
+            id: c.0,
+            name: names.companies.get(&c).cloned().unwrap_or_default(),
+        },
+    });
+    RequestView {
+        id: r.id.0,
+        status: r.status.into(),
+        category: CategoryRef {
+            code: category_code,
+            name: category_name,
+        },
+        channel: r.channel.into(),
+        building: BuildingRef {
+            id: rec.building_id.0,
+            code: building_code,
+            name: building_name,
+        },
+        household_id: rec.household_id.map(|h| h.0),
+        description: rec.description.clone(),
+        location_text: rec.location_text.clone(),
+        photo_urls: rec.photo_urls.clone(),
+        contact_phone_masked: rec.contact_phone_enc.is_some() && !whole,
+        contact_phone,
+        submitted_by: r.submitted_by.0,
+        submitted_at: r.submitted_at,
+        queue_level: r.queue_level.into(),
+        assignee,
+        first_response_due: r.first_response_due,
+        resolution_due: r.resolution_due,
+        responded_at: r.responded_at,
+        resolved_at: r.resolved_at,
+        closed_at: r.closed_at,
+        rating: r.rating.map(Into::into),
+        reopen_count: r.reopen_count,
+        extension_days: r.extension_days,
+        pending_extension_days: r.pending_extension_days,
+        overdue: is_overdue(
+            r.status,
+            r.resolution_due,
+            r.first_response_due,
+            r.responded_at,
+            now,
+        ),
+        overdue_at: r.overdue_at,
+        supervise_count: r.supervise_count,
+        updated_at: rec.updated_at,
+    }
+}
+
+/// Renders one record with its names loaded.
+pub fn render_one(
+    conn: &mut DbConnection,
+    rec: &RequestRecord,
+    actor: &Actor,
+    cipher: &DataCipher,
+    now: DateTime<Utc>,
+) -> Result<RequestView, ApiError> {
+    let names = Names::load(conn, &[rec])?;
+    Ok(render(rec, &names, actor, cipher, now))
+}
+
+/// A timeline entry as clients see it.
+pub fn timeline_entry(e: EventRecord) -> TimelineEntry {
+    TimelineEntry {
+        id: e.id,
+        r#type: e.kind.as_str().to_owned(),
+        actor_name: e.actor_name,
+        note: e.note,
+        data: e.data,
+        status: e.status_after.into(),
+        at: e.created_at,
+    }
+}
