@@ -250,3 +250,82 @@ impl TestApp {
         res.expect(200)["access_token"].as_str().unwrap().to_owned()
     }
 }
+
+/// A request submitted through the API; returns its id.
+pub async fn submit(app: &TestApp, token: &str, category: &str, building: &str) -> i64 {
+    let res = app
+        .post(
+            "/api/v1/requests",
+            token,
+            json!({
+                "category": category,
+                "description": format!("{category} 问题，楼栋 {building}"),
+                "building_code": building,
+                "contact_phone": "13812345678",
+            }),
+        )
+        .await;
+    res.expect(201)["id"].as_i64().unwrap()
+}
+
+impl TestApp {
+    /// Creates an extra account with one role, straight in storage (test set-up only).
+    pub async fn add_account(
+        &self,
+        username: &str,
+        role: linli_domain::access::RoleKind,
+        binding: linli_persistence::users::RoleBinding,
+    ) -> linli_domain::UserId {
+        let hash = linli_api::auth::password::hash(PASSWORD).unwrap();
+        let username = username.to_owned();
+        let now = self.clock.now_utc();
+        self.state
+            .db
+            .write(move |conn| {
+                let u = linli_persistence::users::create_user(
+                    conn,
+                    &linli_persistence::users::NewUser {
+                        username: Some(username.clone()),
+                        password_hash: Some(hash),
+                        display_name: username,
+                        openid: None,
+                    },
+                    now,
+                )?;
+                linli_persistence::users::add_role(conn, u.id, role, binding, now)?;
+                Ok(u.id)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Runs one pass of the overdue sweep and auto-close at the test clock's time.
+    pub async fn sweep(&self) -> linli_api::requests::sweep::SweepReport {
+        linli_api::requests::sweep::run_once(&self.state)
+            .await
+            .unwrap()
+    }
+
+    /// The event types of a request's timeline, in order.
+    pub async fn timeline(&self, id: i64, token: &str) -> Vec<String> {
+        let res = self.get(&format!("/api/v1/requests/{id}"), token).await;
+        res.expect(200)["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// The test clock's time, without importing the trait everywhere.
+pub trait ClockExt {
+    fn now_utc(&self) -> DateTime<Utc>;
+}
+
+impl ClockExt for ManualClock {
+    fn now_utc(&self) -> DateTime<Utc> {
+        use linli_api::clock::Clock;
+        self.now()
+    }
+}
