@@ -142,35 +142,56 @@ async fn act_with<F>(
     note: Option<Note>,
 ) -> Result<RequestDetail, ApiError>
 where
-    F: Fn(&mut DbConnection, &RequestRecord) -> Result<Command, ApiError> + Send + 'static,
+    F: Fn(&mut DbConnection, &RequestRecord) -> Result<Command, ApiError> + Send + Sync + 'static,
 {
     let now = state.clock.now();
     let tz = state.tz;
-    let cipher = state.cipher.clone();
-    state
-        .db
-        .write(move |conn| {
-            for _ in 0..ATTEMPTS {
-                let rec = load_visible(conn, id, &actor)?;
-                let category = categories::get(conn, rec.request.category_id)?;
-                let cmd = make(conn, &rec)?;
-                let ctx = Context {
-                    now,
-                    tz,
-                    category: &category,
-                };
-                let transition: Transition = decide(&rec.request, &actor, &cmd, &ctx)?;
-                let note = note.as_ref().map(Note::as_str);
-                match requests::apply(conn, &rec, &transition, Some(actor.user_id), note, now) {
-                    Ok(after) => return detail(conn, &after, &actor, &cipher, now),
+    let actor = std::sync::Arc::new(actor);
+    let make = std::sync::Arc::new(make);
+    let note = note.map(Note::into_inner);
+    for _ in 0..ATTEMPTS {
+        // Read and decide on a reader connection; the writer only stores the outcome, under a
+        // version check, so it is held for the few statements of one transaction.
+        let (rec, transition) = {
+            let (actor, make) = (actor.clone(), make.clone());
+            state
+                .db
+                .read(move |conn| {
+                    let rec = load_visible(conn, id, &actor)?;
+                    let category = categories::get(conn, rec.request.category_id)?;
+                    let cmd = make(conn, &rec)?;
+                    let ctx = Context {
+                        now,
+                        tz,
+                        category: &category,
+                    };
+                    let transition: Transition = decide(&rec.request, &actor, &cmd, &ctx)?;
+                    Ok((rec, transition))
+                })
+                .await?
+        };
+        let (by, note) = (actor.user_id, note.clone());
+        let stored = state
+            .db
+            .write(move |conn| {
+                match requests::apply(conn, &rec, &transition, Some(by), note.as_deref(), now) {
+                    Ok(after) => Ok(Some(after)),
                     // Another writer changed it since we read it: decide again on fresh state.
-                    Err(StoreError::Stale) => continue,
-                    Err(e) => return Err(e.into()),
+                    Err(StoreError::Stale) => Ok(None),
+                    Err(e) => Err(e.into()),
                 }
-            }
-            Err(StoreError::Stale.into())
-        })
-        .await
+            })
+            .await?;
+        if let Some(after) = stored {
+            let cipher = state.cipher.clone();
+            let actor = actor.clone();
+            return state
+                .db
+                .read(move |conn| detail(conn, &after, &actor, &cipher, now))
+                .await;
+        }
+    }
+    Err(StoreError::Stale.into())
 }
 
 /// Someone who could take a request.

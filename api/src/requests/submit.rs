@@ -214,76 +214,97 @@ pub async fn submit(
     };
     let now = state.clock.now();
     let tz = state.tz;
+    let actor = std::sync::Arc::new(auth.actor);
+    // 1. On a reader: an earlier use of the key, the category, the building; the rules decide.
+    let prepared = {
+        let (actor, key) = (actor.clone(), key.clone());
+        state
+            .db
+            .read(move |conn| {
+                if let Some(k) = &key {
+                    if let Some(seen) = find_idempotent(conn, actor.user_id, k)? {
+                        return Ok(Err(seen));
+                    }
+                }
+                let category = match categories::by_code(conn, category.as_str()) {
+                    Ok(c) => c,
+                    Err(StoreError::NotFound) => return Err(unknown_category()),
+                    Err(e) => return Err(e.into()),
+                };
+                let (building, household) = resolve_target(conn, &target, &actor)?;
+                let compound_id = building.parent_id.ok_or_else(|| {
+                    ApiError::internal(anyhow::anyhow!("building {} has no compound", building.id))
+                })?;
+                let compound = org::get_node(conn, compound_id)?;
+                let community = building.community_id.ok_or_else(|| {
+                    ApiError::internal(anyhow::anyhow!("building {} has no community", building.id))
+                })?;
+                let (new, event) = decide_submit(
+                    &actor,
+                    Submission {
+                        category: &category,
+                        building_path: building.path.clone(),
+                        channel,
+                        managing_company: compound.property_company_id,
+                    },
+                    now,
+                    tz,
+                )?;
+                let details = NewRequestDetails {
+                    community_id: community,
+                    building_id: building.id,
+                    compound_id,
+                    household_id: household,
+                    ..details
+                };
+                Ok(Ok((new, event, details)))
+            })
+            .await?
+    };
+    // 2. On the writer: the request, its event and outbox row, and the key, in one transaction.
+    let outcome = match prepared {
+        Err(seen) => seen,
+        Ok((new, event, details)) => {
+            let (by, key, hash) = (actor.user_id, key.clone(), hash.clone());
+            state
+                .db
+                .write(move |conn| {
+                    Ok(requests::submit(
+                        conn,
+                        &new,
+                        &details,
+                        &event,
+                        by,
+                        None,
+                        key.as_deref().map(|k| (k, hash.as_str())),
+                        now,
+                    )?)
+                })
+                .await?
+        }
+    };
+    // 3. On a reader: the answer.
     let cipher = state.cipher.clone();
     state
         .db
-        .write(move |conn| {
-            let actor = &auth.actor;
-            if let Some(k) = &key {
-                if let Some(seen) = find_idempotent(conn, actor.user_id, k)? {
-                    return replay(conn, seen, &hash, actor, &cipher, now);
-                }
+        .read(move |conn| match outcome {
+            IdempotentSubmit::Created(rec) => {
+                let dupes = possible_duplicates(
+                    conn,
+                    rec.building_id,
+                    rec.request.category_id,
+                    now - DUPLICATE_WINDOW,
+                    rec.request.id,
+                )?;
+                Ok(Submitted {
+                    response: SubmitResponse {
+                        request: render_one(conn, &rec, &actor, &cipher, now)?,
+                        possible_duplicates: dupes.into_iter().map(Into::into).collect(),
+                    },
+                    replayed: false,
+                })
             }
-            let category = match categories::by_code(conn, category.as_str()) {
-                Ok(c) => c,
-                Err(StoreError::NotFound) => return Err(unknown_category()),
-                Err(e) => return Err(e.into()),
-            };
-            let (building, household) = resolve_target(conn, &target, actor)?;
-            let compound_id = building
-                .parent_id
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("building without compound")))?;
-            let compound = org::get_node(conn, compound_id)?;
-            let community = building
-                .community_id
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("building without community")))?;
-            let (new, event) = decide_submit(
-                actor,
-                Submission {
-                    category: &category,
-                    building_path: building.path.clone(),
-                    channel,
-                    managing_company: compound.property_company_id,
-                },
-                now,
-                tz,
-            )?;
-            let details = NewRequestDetails {
-                community_id: community,
-                building_id: building.id,
-                compound_id,
-                household_id: household,
-                ..details
-            };
-            let outcome = requests::submit(
-                conn,
-                &new,
-                &details,
-                &event,
-                actor.user_id,
-                None,
-                key.as_deref().map(|k| (k, hash.as_str())),
-                now,
-            )?;
-            match outcome {
-                IdempotentSubmit::Created(rec) => {
-                    let dupes = possible_duplicates(
-                        conn,
-                        rec.building_id,
-                        rec.request.category_id,
-                        now - DUPLICATE_WINDOW,
-                        rec.request.id,
-                    )?;
-                    Ok(Submitted {
-                        response: SubmitResponse {
-                            request: render_one(conn, &rec, actor, &cipher, now)?,
-                            possible_duplicates: dupes.into_iter().map(Into::into).collect(),
-                        },
-                        replayed: false,
-                    })
-                }
-                seen => replay(conn, seen, &hash, actor, &cipher, now),
-            }
+            seen => replay(conn, seen, &hash, &actor, &cipher, now),
         })
         .await
 }

@@ -5,7 +5,6 @@ use linli_domain::{OrgNodeId, RequestId, UserId};
 
 use super::events::record;
 use super::idempotency::{IdempotentSubmit, find_idempotent, remember};
-use super::query::get;
 use super::row::{RequestRecord, assignee_columns};
 use crate::connection::DbConnection;
 use crate::error::StoreError;
@@ -104,7 +103,21 @@ pub fn submit(
         if let Some((key, hash)) = idempotency {
             remember(conn, actor, key, hash, id, now)?;
         }
-        Ok(IdempotentSubmit::Created(get(conn, id)?))
+        // Exactly what was written: no need to read it back while holding the writer.
+        Ok(IdempotentSubmit::Created(RequestRecord {
+            request: new.clone().with_id(id),
+            community_id: details.community_id,
+            building_id: details.building_id,
+            compound_id: details.compound_id,
+            household_id: details.household_id,
+            description: details.description.clone(),
+            location_text: details.location_text.clone(),
+            photo_urls: details.photo_urls.clone(),
+            contact_phone_enc: details.contact_phone_enc.clone(),
+            contact_phone_masked: details.contact_phone_masked.clone(),
+            version: 0,
+            updated_at: now,
+        }))
     });
     match result {
         // Two retries with one key raced: the loser rolled back; replay the winner's.
@@ -172,6 +185,11 @@ pub fn apply(
             r.status,
             now,
         )?;
-        get(conn, r.id)
+        Ok(RequestRecord {
+            request: r.clone(),
+            version: before.version + 1,
+            updated_at: now,
+            ..before.clone()
+        })
     })
 }
