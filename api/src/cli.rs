@@ -95,7 +95,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let settings = Settings::from_env(false).or_else(|_| Settings::from_env(true))?;
-            add_user(&settings, username, &role, &node, name).await
+            let password = read_password()?;
+            let added = add_user(
+                &settings,
+                AddUser {
+                    username: username.clone(),
+                    role: role.clone(),
+                    node,
+                    name,
+                    password,
+                },
+            )
+            .await?;
+            println!(
+                "created user {username} (id {}) as {role} of {}",
+                added.id, added.node_name
+            );
+            if let Some(pw) = added.generated_password {
+                println!("password (shown once): {pw}");
+            }
+            Ok(())
         }
     }
 }
@@ -119,40 +138,65 @@ fn print_welcome(settings: &Settings, port: u16) {
     }
 }
 
-async fn add_user(
-    settings: &Settings,
-    username: String,
-    role: &str,
-    node: &str,
-    name: Option<String>,
-) -> anyhow::Result<()> {
-    let username = Username::parse(&username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
-    let role = RoleKind::parse(role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+/// An account to add from the command line.
+#[derive(Debug, Clone)]
+pub struct AddUser {
+    /// Login name.
+    pub username: String,
+    /// Role identifier.
+    pub role: String,
+    /// Node id or path of names.
+    pub node: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// The password; `None` generates one.
+    pub password: Option<String>,
+}
+
+/// The account `add_user` created.
+#[derive(Debug)]
+pub struct AddedUser {
+    /// Its id.
+    pub id: linli_domain::UserId,
+    /// The node its role is bound to.
+    pub node_name: String,
+    /// The password, when it was generated (to print once).
+    pub generated_password: Option<String>,
+}
+
+fn read_password() -> anyhow::Result<Option<String>> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']).to_owned();
+    Ok((!line.is_empty()).then_some(line))
+}
+
+/// Creates a staff account with one role bound to a node.
+pub async fn add_user(settings: &Settings, req: AddUser) -> anyhow::Result<AddedUser> {
+    let username =
+        Username::parse(&req.username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+    let role = RoleKind::parse(&req.role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
     let Some(kind) = role.node_kind().filter(|_| role != RoleKind::Resident) else {
         anyhow::bail!("--role: {} accounts are not created here", role.as_str());
     };
-    let stdin = std::io::stdin();
-    let (password, generated) = if stdin.is_terminal() {
-        (crate::auth::password::generate(), true)
-    } else {
-        let mut line = String::new();
-        stdin.lock().read_line(&mut line)?;
-        let line = line.trim_end_matches(['\r', '\n']).to_owned();
-        if line.is_empty() {
-            (crate::auth::password::generate(), true)
-        } else {
-            (line, false)
-        }
-    };
+    let generated = req.password.is_none();
+    let password = req.password.unwrap_or_else(crate::auth::password::generate);
     let password = Password::parse(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
-    let hash = crate::auth::password::hash(password.as_str())?;
+    let hash = {
+        let pw = password.as_str().to_owned();
+        tokio::task::spawn_blocking(move || crate::auth::password::hash(&pw)).await??
+    };
     let pools = open_database(settings).await?;
     let db = Db::new(pools);
-    let node = node.to_owned();
+    let node = req.node.clone();
     let now = SystemClock.now();
     let uname = username.as_str().to_owned();
-    let display = name.unwrap_or_else(|| uname.clone());
-    let created = db
+    let display = req.name.unwrap_or_else(|| uname.clone());
+    let (user, target) = db
         .write(move |conn| {
             linli_persistence::tx::transaction(conn, |conn| {
                 let target = resolve_node(conn, &node)?;
@@ -181,17 +225,11 @@ async fn add_user(
         })
         .await
         .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
-    println!(
-        "created user {} (id {}) as {} of {}",
-        created.0.username.as_deref().unwrap_or(""),
-        created.0.id,
-        role.as_str(),
-        created.1.name
-    );
-    if generated {
-        println!("password (shown once): {}", password.as_str());
-    }
-    Ok(())
+    Ok(AddedUser {
+        id: user.id,
+        node_name: target.name,
+        generated_password: generated.then(|| password.as_str().to_owned()),
+    })
 }
 
 fn describe(e: &crate::error::ApiError) -> String {

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod fallback;
 pub mod i18n;
 pub mod openapi;
 pub mod requests;

@@ -20,7 +20,6 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::DataCipher;
 use crate::db::Db;
-use crate::error::{ApiError, Msg};
 use crate::extract;
 use crate::i18n::errors_in_client_language;
 use crate::state::AppState;
@@ -62,13 +61,6 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Pools> {
     .await?
 }
 
-async fn route_not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::not_found(
-        "route.not_found",
-        Msg::new("请求的地址不存在", "No such route"),
-    ))
-}
-
 impl Application {
     /// Builds everything from settings; `clock` is the system clock in production.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
@@ -104,6 +96,7 @@ impl Application {
             .with_context(|| format!("binding LINLI_BIND {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let spec = crate::openapi::document();
+        let routes = web::Data::new(crate::fallback::RouteTable::from_openapi(&spec));
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -111,11 +104,12 @@ impl Application {
                 .configure(crate::routes::configure)
                 .split_for_parts();
             app.app_data(app_state.clone())
+                .app_data(routes.clone())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
                 .app_data(extract::payload_config())
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
-                .default_service(web::to(route_not_found))
+                .default_service(web::to(crate::fallback::no_route))
                 .wrap(from_fn(errors_in_client_language))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::default())

@@ -9,6 +9,7 @@ on_both_backends!(
     wrong_passwords_and_tokens_are_401,
     expired_access_tokens_are_refused_by_the_clock,
     dev_login_is_off_unless_enabled,
+    the_cli_creates_the_first_admin,
 );
 
 async fn login_refresh_rotation_and_logout(backend: Backend) {
@@ -142,4 +143,65 @@ async fn dev_login_is_off_unless_enabled(backend: Backend) {
         .await;
     res.expect(404);
     drop(app);
+}
+
+async fn the_cli_creates_the_first_admin(backend: Backend) {
+    use linli_api::cli::{AddUser, add_user};
+    let app = spawn_app(backend).await;
+    let settings = app.settings();
+    let added = add_user(
+        &settings,
+        AddUser {
+            username: "ops".into(),
+            role: "street_staff".into(),
+            node: "莲湖区/红庙坡街道".into(),
+            name: Some("运维".into()),
+            password: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.node_name, "红庙坡街道");
+    let password = added.generated_password.expect("generated and shown once");
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "ops", "password": password})),
+        )
+        .await;
+    let token = res.expect(200)["access_token"].as_str().unwrap().to_owned();
+    let me = app.get("/api/v1/me", &token).await;
+    assert_eq!(me.expect(200)["roles"][0]["role"], "street_staff");
+
+    // A role bound to the wrong kind of node, an unknown node, a taken name: refused, nothing stored.
+    for (username, role, node) in [
+        ("ops2", "street_staff", "莲湖区"),
+        ("ops3", "community_staff", "莲湖区/没有这个街道"),
+        ("ops", "street_staff", "莲湖区/红庙坡街道"),
+    ] {
+        let e = add_user(
+            &settings,
+            AddUser {
+                username: username.into(),
+                role: role.into(),
+                node: node.into(),
+                name: None,
+                password: Some("long-enough-1".into()),
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(!e.to_string().is_empty());
+    }
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "ops2", "password": "long-enough-1"})),
+        )
+        .await;
+    res.expect(401);
 }

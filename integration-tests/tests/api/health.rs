@@ -28,6 +28,14 @@ async fn unknown_routes_and_bad_bodies_use_the_envelope(backend: Backend) {
     assert_eq!(res.code(), "route.not_found");
     assert_eq!(res.body["error"]["message"], "请求的地址不存在");
 
+    // A known path with the wrong method is 405, in the envelope.
+    let res = app
+        .call(Method::DELETE, "/api/v1/requests/1/claim", None, None)
+        .await;
+    res.expect(405);
+    assert_eq!(res.code(), "route.method_not_allowed");
+    assert_eq!(res.body["error"]["details"]["allow"], "POST");
+
     let res = app
         .client
         .get(app.url("/api/v1/nothing-here"))

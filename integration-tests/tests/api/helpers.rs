@@ -89,6 +89,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub state: web::Data<AppState>,
+    /// The environment the app was built from, to build the same settings again (CLI tests).
+    pub vars: Vec<(&'static str, String)>,
     _guard: DbGuard,
 }
 
@@ -160,6 +162,7 @@ pub async fn spawn_with(backend: Backend, opts: Spawn) -> TestApp {
         client: reqwest::Client::new(),
         clock,
         state,
+        vars,
         _guard: guard,
     }
 }
@@ -186,6 +189,17 @@ impl Res {
 }
 
 impl TestApp {
+    /// The app's settings, built again from the same environment.
+    pub fn settings(&self) -> Settings {
+        let lookup = |k: &str| {
+            self.vars
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.clone())
+        };
+        Settings::from_lookup(&lookup, true).expect("test settings")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -8,4 +8,7 @@ mod categories;
 mod health;
 mod openapi;
 mod org;
+mod request_access;
+mod requests;
+mod stats;
 mod users;
