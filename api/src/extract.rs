@@ -105,7 +105,51 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// Query-string errors in our envelope.
+/// A query string. A value of the wrong type or outside an enumeration is 422 naming the
+/// parameter.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    /// The parsed query.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// Parses a query string, naming the parameter on error.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        let (code, zh) = if msg.starts_with("missing field") {
+            ("required", "缺少必填参数")
+        } else if msg.starts_with("unknown variant") {
+            ("invalid_value", "参数取值不在允许范围内")
+        } else {
+            ("invalid_type", "参数格式不正确")
+        };
+        let field = if field == "." || field.is_empty() {
+            msg.split('`').nth(1).unwrap_or("query").to_owned()
+        } else {
+            field
+        };
+        ApiError::validation(vec![FieldError::new(field, code, Msg::new(zh, msg))])
+    })
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+/// Query-string errors in our envelope (for any `web::Query` left).
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _| {
         let en = err.to_string();
@@ -151,6 +195,26 @@ mod tests {
     #[allow(dead_code)]
     struct Inner {
         count: i32,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Params {
+        limit: Option<i64>,
+        flag: Option<bool>,
+    }
+
+    #[test]
+    fn names_the_query_parameter() {
+        let p: Params = parse_query("limit=5&flag=true").unwrap();
+        assert_eq!(p.limit, Some(5));
+        let e = parse_query::<Params>("limit=ten").unwrap_err();
+        let d = e.envelope(crate::i18n::Lang::En).error.details.unwrap();
+        assert_eq!(d[0]["field"], "limit");
+        assert_eq!(d[0]["code"], "invalid_type");
+        let e = parse_query::<Params>("flag=perhaps").unwrap_err();
+        let d = e.envelope(crate::i18n::Lang::En).error.details.unwrap();
+        assert_eq!(d[0]["field"], "flag");
     }
 
     #[test]

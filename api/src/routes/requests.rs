@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorEnvelope};
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use crate::requests::act::{self, CandidateList, optional_note, required_note};
 use crate::requests::list::{ListParams, list};
 use crate::requests::submit::{SubmitBody, idempotency_key, submit};
@@ -78,7 +78,7 @@ pub async fn create(
 pub async fn index(
     state: web::Data<AppState>,
     auth: Auth,
-    params: web::Query<ListParams>,
+    params: Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(list(&state, auth.actor, params.into_inner()).await?))
 }

@@ -5,6 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorEnvelope};
+use crate::extract::Query;
 use crate::requests::rates::{StatsParams, StatsResponse, request_rates};
 use crate::state::AppState;
 
@@ -26,7 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 pub async fn requests(
     state: web::Data<AppState>,
     auth: Auth,
-    params: web::Query<StatsParams>,
+    params: Query<StatsParams>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(request_rates(&state, auth.actor, params.into_inner()).await?))
 }
