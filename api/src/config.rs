@@ -164,13 +164,13 @@ impl Settings {
             None => DatabaseUrl::sqlite_file(data_dir.join("linli.db").display().to_string()),
         };
         let redis_url = get("REDIS_URL").filter(|s| !s.is_empty());
-        if let Some(r) = &redis_url {
-            if !(r.starts_with("redis://") || r.starts_with("rediss://")) {
-                return Err(invalid(
-                    "REDIS_URL",
-                    "must start with redis:// or rediss://",
-                ));
-            }
+        if let Some(r) = &redis_url
+            && !(r.starts_with("redis://") || r.starts_with("rediss://"))
+        {
+            return Err(invalid(
+                "REDIS_URL",
+                "must start with redis:// or rediss://",
+            ));
         }
         let jwt_secret = match get("LINLI_JWT_SECRET").filter(|s| !s.is_empty()) {
             Some(s) if s.len() < 32 => {

@@ -33,14 +33,13 @@ pub struct Application {
 
 /// Opens the pools and brings the schema up to date; returns the pools.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Pools> {
-    if let Some(path) = settings.database_url.sqlite_path() {
-        if let Some(dir) = std::path::Path::new(path)
+    if let Some(path) = settings.database_url.sqlite_path()
+        && let Some(dir) = std::path::Path::new(path)
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating the directory of {path}"))?;
-        }
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the directory of {path}"))?;
     }
     let url = settings.database_url.clone();
     let sizes = PoolSizes {

@@ -106,6 +106,50 @@ pub fn create(
     get(conn, CategoryId(id))
 }
 
+/// A category an administrator adds.
+#[derive(Debug, Clone)]
+pub struct NewCategory {
+    /// Stable code.
+    pub code: CategoryCode,
+    /// Name.
+    pub name: String,
+    /// Hours to first response.
+    pub first_response_hours: i32,
+    /// Days to resolution.
+    pub resolution_days: i32,
+    /// Default handler.
+    pub default_handler: HandlerKind,
+}
+
+/// Adds a category after the others in display order.
+pub fn add(
+    conn: &mut DbConnection,
+    new: &NewCategory,
+    now: DateTime<Utc>,
+) -> Result<Category, StoreError> {
+    conn.transaction(|conn| {
+        let last: Option<i32> = categories::table
+            .select(diesel::dsl::max(categories::sort_order))
+            .first(conn)?;
+        let id: i64 = diesel::insert_into(categories::table)
+            .values((
+                categories::code.eq(new.code.as_str()),
+                categories::name.eq(&new.name),
+                categories::first_response_hours.eq(new.first_response_hours),
+                categories::resolution_days.eq(new.resolution_days),
+                categories::default_handler.eq(new.default_handler.as_str()),
+                categories::active.eq(true),
+                categories::sort_order.eq(last.map_or(0, |l| l + 1)),
+                categories::created_at.eq(to_db(now)),
+                categories::updated_at.eq(to_db(now)),
+            ))
+            .returning(categories::id)
+            .get_result(conn)
+            .map_err(|e| on_unique(e, &[("code", "code")]))?;
+        get(conn, CategoryId(id))
+    })
+}
+
 /// Seeds the given categories when there are none yet; returns how many were added.
 pub fn seed_if_empty(
     conn: &mut DbConnection,

@@ -108,7 +108,7 @@ pub struct NodeChanges {
     pub property_company_id: Option<i64>,
 }
 
-const NODE_UNIQUE: &[(&str, &'static str)] = &[("code", "code"), ("name", "name")];
+const NODE_UNIQUE: &[(&str, &str)] = &[("code", "code"), ("name", "name")];
 
 /// Lower and upper bounds of a subtree on the path index: `/1/2/` ≤ path < `/1/20`.
 /// ('0' is the byte after '/', so the range holds exactly the paths that start with the prefix.)
@@ -321,6 +321,89 @@ pub fn companies_under(
     nodes: &[OrgNodeId],
 ) -> Result<Vec<PropertyCompanyRow>, StoreError> {
     let ids: Vec<i64> = nodes.iter().map(|n| n.0).collect();
+    Ok(property_companies::table
+        .filter(property_companies::registered_under_id.eq_any(ids))
+        .order(property_companies::id.asc())
+        .select(PropertyCompanyRow::as_select())
+        .load(conn)?)
+}
+
+/// Several property companies by id, in id order.
+pub fn get_companies(
+    conn: &mut DbConnection,
+    ids: &[PropertyCompanyId],
+) -> Result<Vec<PropertyCompanyRow>, StoreError> {
+    let ids: Vec<i64> = ids.iter().map(|c| c.0).collect();
+    Ok(property_companies::table
+        .filter(property_companies::id.eq_any(ids))
+        .order(property_companies::id.asc())
+        .select(PropertyCompanyRow::as_select())
+        .load(conn)?)
+}
+
+/// The paths of the nodes the given companies are registered under: each company's scope.
+pub fn company_scopes(
+    conn: &mut DbConnection,
+    ids: &[PropertyCompanyId],
+) -> Result<Vec<(PropertyCompanyId, NodePath)>, StoreError> {
+    let ids: Vec<i64> = ids.iter().map(|c| c.0).collect();
+    let rows: Vec<(i64, String)> = property_companies::table
+        .inner_join(org_nodes::table.on(org_nodes::id.eq(property_companies::registered_under_id)))
+        .filter(property_companies::id.eq_any(ids))
+        .select((property_companies::id, org_nodes::path))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, path)| {
+            Ok((
+                PropertyCompanyId(id),
+                NodePath::parse(&path).map_err(corrupt)?,
+            ))
+        })
+        .collect()
+}
+
+/// The compounds the given companies manage.
+pub fn compounds_of(
+    conn: &mut DbConnection,
+    companies: &[PropertyCompanyId],
+) -> Result<Vec<OrgNode>, StoreError> {
+    let ids: Vec<i64> = companies.iter().map(|c| c.0).collect();
+    org_nodes::table
+        .filter(org_nodes::property_company_id.eq_any(ids))
+        .filter(org_nodes::kind.eq(NodeKind::Compound.as_str()))
+        .order(org_nodes::id.asc())
+        .select(OrgNodeRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect()
+}
+
+/// The property companies registered on one of the `nodes`, or on any node inside one of the
+/// `subtrees`; in id order.
+pub fn companies_in_scope(
+    conn: &mut DbConnection,
+    nodes: &[OrgNodeId],
+    subtrees: &[NodePath],
+) -> Result<Vec<PropertyCompanyRow>, StoreError> {
+    // Companies register on districts, streets and communities: few nodes even in a district.
+    let mut ids: Vec<i64> = nodes.iter().map(|n| n.0).collect();
+    for root in subtrees {
+        let (lo, hi) = subtree_bounds(root);
+        let inside: Vec<i64> = org_nodes::table
+            .filter(org_nodes::path.ge(lo))
+            .filter(org_nodes::path.lt(hi))
+            .filter(org_nodes::kind.eq_any([
+                NodeKind::District.as_str(),
+                NodeKind::Street.as_str(),
+                NodeKind::Community.as_str(),
+            ]))
+            .select(org_nodes::id)
+            .load(conn)?;
+        ids.extend(inside);
+    }
+    ids.sort_unstable();
+    ids.dedup();
     Ok(property_companies::table
         .filter(property_companies::registered_under_id.eq_any(ids))
         .order(property_companies::id.asc())

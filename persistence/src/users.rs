@@ -1,5 +1,7 @@
 //! Accounts and the roles they hold.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use linli_domain::access::{RoleGrant, RoleKind, RoleScope};
@@ -8,7 +10,7 @@ use linli_domain::{OrgNodeId, PropertyCompanyId, UserId};
 
 use crate::connection::DbConnection;
 use crate::error::{StoreError, corrupt, on_unique};
-use crate::schema::{org_nodes, user_roles, users};
+use crate::schema::{org_nodes, property_companies, refresh_tokens, user_roles, users};
 use crate::time::{from_db, to_db};
 
 /// An account as stored.
@@ -202,48 +204,76 @@ pub fn remove_role(conn: &mut DbConnection, user: UserId, role_id: i64) -> Resul
     Ok(())
 }
 
-/// Every role a user holds, with the node each is bound to.
-pub fn roles_of(conn: &mut DbConnection, user: UserId) -> Result<Vec<RoleRecord>, StoreError> {
-    let rows: Vec<(
-        i64,
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    )> = user_roles::table
+type RoleRow = (
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+fn role_record(row: RoleRow) -> Result<(UserId, RoleRecord), StoreError> {
+    let (id, user, role, node, company, path, name) = row;
+    let kind = RoleKind::parse(&role).map_err(corrupt)?;
+    let binding = match (node, company) {
+        (Some(n), _) => RoleBinding::Node(OrgNodeId(n)),
+        (None, Some(c)) => RoleBinding::Company(PropertyCompanyId(c)),
+        (None, None) => RoleBinding::Unbound,
+    };
+    let node = match (path, name) {
+        (Some(p), Some(n)) => Some((NodePath::parse(&p).map_err(corrupt)?, n)),
+        _ => None,
+    };
+    Ok((
+        UserId(user),
+        RoleRecord {
+            id,
+            kind,
+            binding,
+            node,
+        },
+    ))
+}
+
+fn load_roles(conn: &mut DbConnection, users: &[UserId]) -> Result<Vec<RoleRow>, StoreError> {
+    let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
+    Ok(user_roles::table
         .left_join(org_nodes::table)
-        .filter(user_roles::user_id.eq(user.0))
+        .filter(user_roles::user_id.eq_any(ids))
         .order(user_roles::id.asc())
         .select((
             user_roles::id,
+            user_roles::user_id,
             user_roles::role,
             user_roles::node_id,
             user_roles::company_id,
             org_nodes::path.nullable(),
             org_nodes::name.nullable(),
         ))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(id, role, node, company, path, name)| {
-            let kind = RoleKind::parse(&role).map_err(corrupt)?;
-            let binding = match (node, company) {
-                (Some(n), _) => RoleBinding::Node(OrgNodeId(n)),
-                (None, Some(c)) => RoleBinding::Company(PropertyCompanyId(c)),
-                (None, None) => RoleBinding::Unbound,
-            };
-            let node = match (path, name) {
-                (Some(p), Some(n)) => Some((NodePath::parse(&p).map_err(corrupt)?, n)),
-                _ => None,
-            };
-            Ok(RoleRecord {
-                id,
-                kind,
-                binding,
-                node,
-            })
-        })
+        .load(conn)?)
+}
+
+/// Every role a user holds, with the node each is bound to.
+pub fn roles_of(conn: &mut DbConnection, user: UserId) -> Result<Vec<RoleRecord>, StoreError> {
+    load_roles(conn, &[user])?
+        .into_iter()
+        .map(|row| role_record(row).map(|(_, r)| r))
         .collect()
+}
+
+/// The roles of several users, by user; a user with none is absent.
+pub fn roles_of_many(
+    conn: &mut DbConnection,
+    users: &[UserId],
+) -> Result<HashMap<UserId, Vec<RoleRecord>>, StoreError> {
+    let mut by_user: HashMap<UserId, Vec<RoleRecord>> = HashMap::new();
+    for row in load_roles(conn, users)? {
+        let (user, record) = role_record(row)?;
+        by_user.entry(user).or_default().push(record);
+    }
+    Ok(by_user)
 }
 
 /// The grants the domain's access rules read.
@@ -299,4 +329,75 @@ pub fn holders_of(
         .into_iter()
         .map(Into::into)
         .collect())
+}
+
+/// Accounts an administrator of `root` sees: those holding a role on a node in the subtree, or
+/// as staff of a property company registered in it. In id order, after `after`, at most `limit`.
+pub fn administered_users(
+    conn: &mut DbConnection,
+    root: &NodePath,
+    after: Option<UserId>,
+    limit: i64,
+) -> Result<Vec<User>, StoreError> {
+    let (lo, hi) = crate::org::subtree_bounds(root);
+    let companies: Vec<i64> = property_companies::table
+        .inner_join(org_nodes::table.on(org_nodes::id.eq(property_companies::registered_under_id)))
+        .filter(org_nodes::path.ge(&lo))
+        .filter(org_nodes::path.lt(&hi))
+        .select(property_companies::id)
+        .load(conn)?;
+    let on_nodes = user_roles::table
+        .inner_join(org_nodes::table)
+        .filter(org_nodes::path.ge(lo))
+        .filter(org_nodes::path.lt(hi))
+        .select(user_roles::user_id);
+    let for_companies = user_roles::table
+        .filter(user_roles::company_id.eq_any(companies))
+        .select(user_roles::user_id);
+    Ok(users::table
+        .filter(
+            users::id
+                .eq_any(on_nodes)
+                .or(users::id.eq_any(for_companies)),
+        )
+        .filter(users::id.gt(after.map_or(0, |u| u.0)))
+        .order(users::id.asc())
+        .limit(limit)
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Renames an account.
+pub fn set_display_name(
+    conn: &mut DbConnection,
+    id: UserId,
+    display_name: &str,
+) -> Result<(), StoreError> {
+    let n = diesel::update(users::table.find(id.0))
+        .set(users::display_name.eq(display_name))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Ends every session of an account (its refresh tokens stop working), e.g. after its password
+/// changed or it was deactivated.
+pub fn revoke_sessions(
+    conn: &mut DbConnection,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(id.0))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(to_db(now)))
+    .execute(conn)?;
+    Ok(())
 }

@@ -106,12 +106,13 @@ impl Seeder<'_> {
             contact_phone_masked: None,
         };
         match requests::submit(self.conn, &new, &details, &event, by, None, None, at)? {
-            IdempotentSubmit::Created(rec) => Ok(rec),
+            IdempotentSubmit::Created(rec) => Ok(*rec),
             IdempotentSubmit::Replayed { .. } => Err(store("unexpected replay")),
         }
     }
 
-    /// Applies one command through the rules.
+    /// Applies one command through the rules; each step replaces the record it was given.
+    #[expect(clippy::needless_pass_by_value, reason = "the old record is done with")]
     fn act(
         &mut self,
         rec: RequestRecord,

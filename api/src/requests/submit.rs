@@ -221,10 +221,10 @@ pub async fn submit(
         state
             .db
             .read(move |conn| {
-                if let Some(k) = &key {
-                    if let Some(seen) = find_idempotent(conn, actor.user_id, k)? {
-                        return Ok(Err(seen));
-                    }
+                if let Some(k) = &key
+                    && let Some(seen) = find_idempotent(conn, actor.user_id, k)?
+                {
+                    return Ok(Err(seen));
                 }
                 let category = match categories::by_code(conn, category.as_str()) {
                     Ok(c) => c,

@@ -19,11 +19,11 @@ pub use channel::{Channel, UnknownChannel};
 pub use command::{Command, ExtensionDecision, Rating};
 pub use dispatch::{Candidate, CandidateKind, is_eligible, suggest};
 pub use event::{Event, EventKind};
+pub use household::may_report_for_household;
 pub use lifecycle::{
     Context, EXTENSION_DAYS, Transition, TransitionError, action_name, auto_close, decide,
     mark_overdue,
 };
-pub use household::may_report_for_household;
 pub use privacy::sees_contact_phone;
 pub use state::{Assignee, QueueLevel, Request, RequestStatus};
 pub use submit::{NewRequest, Submission, SubmitError, submit};

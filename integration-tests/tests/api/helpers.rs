@@ -70,14 +70,14 @@ struct DbGuard {
 
 impl Drop for DbGuard {
     fn drop(&mut self) {
-        if let Some(url) = &self.admin_url {
-            if let Ok(mut conn) = PgConnection::establish(url) {
-                let _ = diesel::sql_query(format!(
-                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                    self.name
-                ))
-                .execute(&mut conn);
-            }
+        if let Some(url) = &self.admin_url
+            && let Ok(mut conn) = PgConnection::establish(url)
+        {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }

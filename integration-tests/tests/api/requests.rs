@@ -282,7 +282,6 @@ async fn the_sweep_flags_overdue_once_and_the_street_supervises(backend: Backend
     let app = spawn_app(backend).await;
     let resident = app.resident("demo-resident-1").await;
     let community = app.login("community").await;
-    let street = app.login("street").await;
     let id = submit(&app, &resident, "mediation", "DX-03-1").await;
     app.post(
         &format!("/api/v1/requests/{id}/dispatch"),

@@ -12,7 +12,7 @@ use crate::time::to_db;
 #[derive(Debug)]
 pub enum IdempotentSubmit {
     /// A new request was stored.
-    Created(RequestRecord),
+    Created(Box<RequestRecord>),
     /// The key was seen before: the first submit's request, and the hash of its body, which the
     /// caller compares with this body's.
     Replayed {

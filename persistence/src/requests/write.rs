@@ -48,10 +48,10 @@ pub fn submit(
     now: DateTime<Utc>,
 ) -> Result<IdempotentSubmit, StoreError> {
     let result = conn.transaction(|conn| {
-        if let Some((key, _)) = idempotency {
-            if let Some(seen) = find_idempotent(conn, actor, key)? {
-                return Ok(seen);
-            }
+        if let Some((key, _)) = idempotency
+            && let Some(seen) = find_idempotent(conn, actor, key)?
+        {
+            return Ok(seen);
         }
         let (assignee_user, assignee_company) = assignee_columns(new.assignee);
         let id: i64 = diesel::insert_into(requests::table)
@@ -104,7 +104,7 @@ pub fn submit(
             remember(conn, actor, key, hash, id, now)?;
         }
         // Exactly what was written: no need to read it back while holding the writer.
-        Ok(IdempotentSubmit::Created(RequestRecord {
+        Ok(IdempotentSubmit::Created(Box::new(RequestRecord {
             request: new.clone().with_id(id),
             community_id: details.community_id,
             building_id: details.building_id,
@@ -117,7 +117,7 @@ pub fn submit(
             contact_phone_masked: details.contact_phone_masked.clone(),
             version: 0,
             updated_at: now,
-        }))
+        })))
     });
     match result {
         // Two retries with one key raced: the loser rolled back; replay the winner's.
