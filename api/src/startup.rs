@@ -90,6 +90,7 @@ impl Application {
             tz: settings.tz,
             dev_login: settings.dev_login,
             auto_close_days: settings.auto_close_days,
+            caches: Arc::default(),
         });
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding LINLI_BIND {}", settings.bind))?;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 
 use crate::auth::JwtKeys;
+use crate::cache::Caches;
 use crate::clock::Clock;
 use crate::crypto::DataCipher;
 use crate::db::Db;
@@ -25,4 +26,6 @@ pub struct AppState {
     pub dev_login: bool,
     /// Days before an unrated resolved request closes by itself.
     pub auto_close_days: i64,
+    /// Short-lived caches of actors and categories.
+    pub caches: Arc<Caches>,
 }

@@ -58,18 +58,26 @@ impl FromRequest for Auth {
                     ),
                     TokenError::Invalid => unauthenticated(),
                 })?;
-            let (user, roles) = state
-                .db
-                .read(move |conn| {
-                    let user = match users::get_user(conn, user_id) {
-                        Ok(u) => u,
-                        Err(StoreError::NotFound) => return Err(unauthenticated()),
-                        Err(e) => return Err(e.into()),
-                    };
-                    let roles = users::roles_of(conn, user_id)?;
-                    Ok((user, roles))
-                })
-                .await?;
+            let entry = match state.caches.actors.get(&user_id) {
+                Some(entry) => entry,
+                None => {
+                    let entry = state
+                        .db
+                        .read(move |conn| {
+                            let user = match users::get_user(conn, user_id) {
+                                Ok(u) => u,
+                                Err(StoreError::NotFound) => return Err(unauthenticated()),
+                                Err(e) => return Err(e.into()),
+                            };
+                            let roles = users::roles_of(conn, user_id)?;
+                            Ok(std::sync::Arc::new((user, roles)))
+                        })
+                        .await?;
+                    state.caches.actors.put(user_id, entry.clone());
+                    entry
+                }
+            };
+            let (user, roles) = (entry.0.clone(), entry.1.clone());
             if !user.active {
                 return Err(super::session::account_disabled());
             }

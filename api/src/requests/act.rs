@@ -10,13 +10,16 @@ use linli_domain::request::{
 };
 use linli_domain::text::Note;
 use linli_persistence::requests::{self, RequestRecord, dispatch_candidates, timeline};
-use linli_persistence::{DbConnection, StoreError, categories};
+use linli_persistence::{DbConnection, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::errors::not_found;
-use super::view::{AssigneeView, RequestDetail, render_one, timeline_entry};
+use super::view::{
+    AssigneeView, RequestDetail, all_categories, category_by_id, render, timeline_entry,
+};
 use super::wire::AssigneeKindDto;
+use crate::cache::Caches;
 use crate::crypto::DataCipher;
 use crate::error::{ApiError, Msg};
 use crate::state::AppState;
@@ -46,10 +49,12 @@ pub fn detail(
     rec: &RequestRecord,
     actor: &Actor,
     cipher: &DataCipher,
+    caches: &Caches,
     now: DateTime<Utc>,
 ) -> Result<RequestDetail, ApiError> {
+    let categories = all_categories(conn, caches)?;
     Ok(RequestDetail {
-        request: render_one(conn, rec, actor, cipher, now)?,
+        request: render(rec, &categories, actor, cipher, now),
         timeline: timeline(conn, rec.request.id)?
             .into_iter()
             .map(timeline_entry)
@@ -81,7 +86,7 @@ pub async fn act(
     cmd: Command,
     note: Option<Note>,
 ) -> Result<RequestDetail, ApiError> {
-    act_with(state, actor, id, move |_, _| Ok(cmd.clone()), note).await
+    act_with(state, actor, id, move |_, _, _| Ok(cmd.clone()), note).await
 }
 
 /// Dispatches request `id` to `target`, or to the suggested handler when `target` is `None`.
@@ -96,7 +101,7 @@ pub async fn dispatch(
         state,
         actor,
         id,
-        move |conn, rec| {
+        move |conn, rec, caches| {
             let candidates: Vec<_> = dispatch_candidates(conn, &rec.request.building_path)?
                 .into_iter()
                 .map(|(c, _)| c)
@@ -113,7 +118,7 @@ pub async fn dispatch(
                     ));
                 }
                 None => {
-                    let category = categories::get(conn, rec.request.category_id)?;
+                    let category = category_by_id(conn, caches, rec.request.category_id)?;
                     suggest(category.default_handler, &candidates)
                         .map(|c| c.assignee)
                         .ok_or_else(|| {
@@ -142,7 +147,10 @@ async fn act_with<F>(
     note: Option<Note>,
 ) -> Result<RequestDetail, ApiError>
 where
-    F: Fn(&mut DbConnection, &RequestRecord) -> Result<Command, ApiError> + Send + Sync + 'static,
+    F: Fn(&mut DbConnection, &RequestRecord, &Caches) -> Result<Command, ApiError>
+        + Send
+        + Sync
+        + 'static,
 {
     let now = state.clock.now();
     let tz = state.tz;
@@ -153,13 +161,13 @@ where
         // Read and decide on a reader connection; the writer only stores the outcome, under a
         // version check, so it is held for the few statements of one transaction.
         let (rec, transition) = {
-            let (actor, make) = (actor.clone(), make.clone());
+            let (actor, make, caches) = (actor.clone(), make.clone(), state.caches.clone());
             state
                 .db
                 .read(move |conn| {
                     let rec = load_visible(conn, id, &actor)?;
-                    let category = categories::get(conn, rec.request.category_id)?;
-                    let cmd = make(conn, &rec)?;
+                    let category = category_by_id(conn, &caches, rec.request.category_id)?;
+                    let cmd = make(conn, &rec, &caches)?;
                     let ctx = Context {
                         now,
                         tz,
@@ -175,19 +183,23 @@ where
             .db
             .write(move |conn| {
                 match requests::apply(conn, &rec, &transition, Some(by), note.as_deref(), now) {
-                    Ok(after) => Ok(Some(after)),
+                    Ok(after) => Ok(Some(after.version)),
                     // Another writer changed it since we read it: decide again on fresh state.
                     Err(StoreError::Stale) => Ok(None),
                     Err(e) => Err(e.into()),
                 }
             })
             .await?;
-        if let Some(after) = stored {
-            let cipher = state.cipher.clone();
-            let actor = actor.clone();
+        if stored.is_some() {
+            let (cipher, caches, actor) =
+                (state.cipher.clone(), state.caches.clone(), actor.clone());
+            // Read back: a new assignee's name comes with the record.
             return state
                 .db
-                .read(move |conn| detail(conn, &after, &actor, &cipher, now))
+                .read(move |conn| {
+                    let after = requests::get(conn, id)?;
+                    detail(conn, &after, &actor, &cipher, &caches, now)
+                })
                 .await;
         }
     }
@@ -222,6 +234,7 @@ pub async fn candidates(
     id: RequestId,
 ) -> Result<CandidateList, ApiError> {
     use linli_domain::request::CandidateKind;
+    let caches = state.caches.clone();
     state
         .db
         .read(move |conn| {
@@ -235,7 +248,7 @@ pub async fn candidates(
                     ),
                 ));
             }
-            let category = categories::get(conn, rec.request.category_id)?;
+            let category = category_by_id(conn, &caches, rec.request.category_id)?;
             let found = dispatch_candidates(conn, &rec.request.building_path)?;
             let plain: Vec<_> = found.iter().map(|(c, _)| *c).collect();
             let pick = suggest(category.default_handler, &plain).map(|c| c.assignee);

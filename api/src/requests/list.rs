@@ -11,7 +11,7 @@ use linli_persistence::{StoreError, categories, org};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::view::{Names, RequestPage, render};
+use super::view::{RequestPage, all_categories, render};
 use super::wire::StatusDto;
 use crate::error::{ApiError, Msg};
 use crate::state::AppState;
@@ -117,6 +117,7 @@ pub async fn list(state: &AppState, actor: Actor, p: ListParams) -> Result<Reque
     let (submitted_from, submitted_before) = period.bounds(state.tz);
     let now = state.clock.now();
     let cipher = state.cipher.clone();
+    let caches = state.caches.clone();
     state
         .db
         .read(move |conn| {
@@ -163,15 +164,14 @@ pub async fn list(state: &AppState, actor: Actor, p: ListParams) -> Result<Reque
             let mut records = requests::list(conn, &query)?;
             let more = records.len() as i64 > limit;
             records.truncate(limit as usize);
-            let refs: Vec<_> = records.iter().collect();
-            let names = Names::load(conn, &refs)?;
+            let categories = all_categories(conn, &caches)?;
             let next_cursor = more
                 .then(|| records.last().map(|r| encode_cursor(r.request.id)))
                 .flatten();
             Ok(RequestPage {
                 items: records
                     .iter()
-                    .map(|r| render(r, &names, &actor, &cipher, now))
+                    .map(|r| render(r, &categories, &actor, &cipher, now))
                     .collect(),
                 next_cursor,
             })

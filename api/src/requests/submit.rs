@@ -10,14 +10,14 @@ use linli_domain::request::{
 use linli_domain::text::{Description, LocationText, PhoneNumber, PhotoUrls};
 use linli_persistence::StoreError;
 use linli_persistence::requests::{
-    self, IdempotentSubmit, NewRequestDetails, find_idempotent, possible_duplicates,
+    self, IdempotentSubmit, Labels, NewRequestDetails, find_idempotent, possible_duplicates,
 };
 use linli_persistence::{DbConnection, categories, org};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::view::{SubmitResponse, render_one};
+use super::view::{SubmitResponse, all_categories, render};
 use super::wire::ChannelDto;
 use crate::auth::Auth;
 use crate::error::{ApiError, Msg};
@@ -217,7 +217,7 @@ pub async fn submit(
     let actor = std::sync::Arc::new(auth.actor);
     // 1. On a reader: an earlier use of the key, the category, the building; the rules decide.
     let prepared = {
-        let (actor, key) = (actor.clone(), key.clone());
+        let (actor, key, caches) = (actor.clone(), key.clone(), state.caches.clone());
         state
             .db
             .read(move |conn| {
@@ -226,10 +226,18 @@ pub async fn submit(
                 {
                     return Ok(Err(seen));
                 }
-                let category = match categories::by_code(conn, category.as_str()) {
-                    Ok(c) => c,
-                    Err(StoreError::NotFound) => return Err(unknown_category()),
-                    Err(e) => return Err(e.into()),
+                let cached = all_categories(conn, &caches)?
+                    .iter()
+                    .find(|c| c.code == category)
+                    .cloned();
+                let category = match cached {
+                    Some(c) => c,
+                    // Newer than the cache (added on another instance), or unknown.
+                    None => match categories::by_code(conn, category.as_str()) {
+                        Ok(c) => c,
+                        Err(StoreError::NotFound) => return Err(unknown_category()),
+                        Err(e) => return Err(e.into()),
+                    },
                 };
                 let (building, household) = resolve_target(conn, &target, &actor)?;
                 let compound_id = building.parent_id.ok_or_else(|| {
@@ -257,16 +265,21 @@ pub async fn submit(
                     household_id: household,
                     ..details
                 };
-                Ok(Ok((new, event, details)))
+                let labels = Labels {
+                    building_name: building.name,
+                    building_code: building.code,
+                    assignee_name: None,
+                };
+                Ok(Ok((new, event, details, labels)))
             })
             .await?
     };
     // 2. On the writer: the request, its event and outbox row, and the key, in one transaction.
-    let outcome = match prepared {
-        Err(seen) => seen,
-        Ok((new, event, details)) => {
+    let (outcome, labels) = match prepared {
+        Err(seen) => (seen, Labels::default()),
+        Ok((new, event, details, labels)) => {
             let (by, key, hash) = (actor.user_id, key.clone(), hash.clone());
-            state
+            let outcome = state
                 .db
                 .write(move |conn| {
                     Ok(requests::submit(
@@ -280,15 +293,17 @@ pub async fn submit(
                         now,
                     )?)
                 })
-                .await?
+                .await?;
+            (outcome, labels)
         }
     };
     // 3. On a reader: the answer.
-    let cipher = state.cipher.clone();
+    let (cipher, caches) = (state.cipher.clone(), state.caches.clone());
     state
         .db
         .read(move |conn| match outcome {
-            IdempotentSubmit::Created(rec) => {
+            IdempotentSubmit::Created(mut rec) => {
+                rec.labels = labels;
                 let dupes = possible_duplicates(
                     conn,
                     rec.building_id,
@@ -298,13 +313,19 @@ pub async fn submit(
                 )?;
                 Ok(Submitted {
                     response: SubmitResponse {
-                        request: render_one(conn, &rec, &actor, &cipher, now)?,
+                        request: render(
+                            &rec,
+                            &all_categories(conn, &caches)?,
+                            &actor,
+                            &cipher,
+                            now,
+                        ),
                         possible_duplicates: dupes.into_iter().map(Into::into).collect(),
                     },
                     replayed: false,
                 })
             }
-            seen => replay(conn, seen, &hash, &actor, &cipher, now),
+            seen => replay(conn, seen, &hash, &actor, &cipher, &caches, now),
         })
         .await
 }
@@ -315,6 +336,7 @@ fn replay(
     hash: &str,
     actor: &linli_domain::access::Actor,
     cipher: &crate::crypto::DataCipher,
+    caches: &crate::cache::Caches,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Submitted, ApiError> {
     let IdempotentSubmit::Replayed {
@@ -343,7 +365,7 @@ fn replay(
     )?;
     Ok(Submitted {
         response: SubmitResponse {
-            request: render_one(conn, &rec, actor, cipher, now)?,
+            request: render(&rec, &all_categories(conn, caches)?, actor, cipher, now),
             possible_duplicates: dupes.into_iter().map(Into::into).collect(),
         },
         replayed: true,

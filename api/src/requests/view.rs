@@ -1,19 +1,21 @@
 //! What clients see of a request. Rendering needs names (category, building, handler): a page
 //! loads them in one query per kind.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use linli_domain::CategoryId;
 use linli_domain::access::Actor;
+use linli_domain::category::Category;
 use linli_domain::request::{Assignee, sees_contact_phone};
 use linli_domain::stats::is_overdue;
-use linli_domain::{CategoryId, OrgNodeId, PropertyCompanyId, UserId};
 use linli_persistence::requests::{DuplicateHint, EventRecord, RequestRecord};
-use linli_persistence::{DbConnection, categories, names};
+use linli_persistence::{DbConnection, categories};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::wire::{AssigneeKindDto, ChannelDto, QueueLevelDto, RatingDto, StatusDto};
+use crate::cache::Caches;
 use crate::crypto::DataCipher;
 use crate::error::ApiError;
 
@@ -185,58 +187,39 @@ pub struct RequestPage {
     pub next_cursor: Option<String>,
 }
 
-/// The names a page of requests refers to.
-pub struct Names {
-    categories: HashMap<CategoryId, (String, String)>,
-    nodes: HashMap<OrgNodeId, (String, Option<String>)>,
-    users: HashMap<UserId, String>,
-    companies: HashMap<PropertyCompanyId, String>,
+/// The service categories, from the cache (loaded on a miss).
+pub fn all_categories(
+    conn: &mut DbConnection,
+    caches: &Caches,
+) -> Result<Arc<Vec<Category>>, ApiError> {
+    caches.categories(|| categories::list(conn).map_err(ApiError::from))
 }
 
-impl Names {
-    /// Loads every name the records refer to.
-    pub fn load(conn: &mut DbConnection, records: &[&RequestRecord]) -> Result<Self, ApiError> {
-        let categories = categories::list(conn)?
-            .into_iter()
-            .map(|c| (c.id, (c.code.as_str().to_owned(), c.name)))
-            .collect();
-        let buildings: Vec<OrgNodeId> = records.iter().map(|r| r.building_id).collect();
-        let mut users = Vec::new();
-        let mut companies = Vec::new();
-        for r in records {
-            match r.request.assignee {
-                Some(Assignee::User(u)) => users.push(u),
-                Some(Assignee::Company(c)) => companies.push(c),
-                None => {}
-            }
-        }
-        Ok(Names {
-            categories,
-            nodes: names::node_labels(conn, &buildings)?,
-            users: names::user_names(conn, &users)?,
-            companies: names::company_names(conn, &companies)?,
-        })
+/// A category by id: from the cache, or from storage when it is newer than the cache.
+pub fn category_by_id(
+    conn: &mut DbConnection,
+    caches: &Caches,
+    id: CategoryId,
+) -> Result<Category, ApiError> {
+    if let Some(c) = all_categories(conn, caches)?.iter().find(|c| c.id == id) {
+        return Ok(c.clone());
     }
+    Ok(categories::get(conn, id)?)
 }
 
 /// Renders one record for an actor, masking what they may not see.
 pub fn render(
     rec: &RequestRecord,
-    names: &Names,
+    categories: &[Category],
     actor: &Actor,
     cipher: &DataCipher,
     now: DateTime<Utc>,
 ) -> RequestView {
     let r = &rec.request;
-    let (category_code, category_name) = names
-        .categories
-        .get(&r.category_id)
-        .cloned()
-        .unwrap_or_default();
-    let (building_name, building_code) = names
-        .nodes
-        .get(&rec.building_id)
-        .cloned()
+    let (category_code, category_name) = categories
+        .iter()
+        .find(|c| c.id == r.category_id)
+        .map(|c| (c.code.as_str().to_owned(), c.name.clone()))
         .unwrap_or_default();
     let whole = sees_contact_phone(actor, r);
     let contact_phone = match (&rec.contact_phone_enc, whole) {
@@ -250,16 +233,17 @@ pub fn render(
         },
         _ => rec.contact_phone_masked.clone(),
     };
+    let name = rec.labels.assignee_name.clone().unwrap_or_default();
     let assignee = r.assignee.map(|a| match a {
         Assignee::User(u) => AssigneeView {
             kind: AssigneeKindDto::User,
             id: u.0,
-            name: names.users.get(&u).cloned().unwrap_or_default(),
+            name,
         },
         Assignee::Company(c) => AssigneeView {
             kind: AssigneeKindDto::Company,
             id: c.0,
-            name: names.companies.get(&c).cloned().unwrap_or_default(),
+            name,
         },
     });
     RequestView {
@@ -272,8 +256,8 @@ pub fn render(
         channel: r.channel.into(),
         building: BuildingRef {
             id: rec.building_id.0,
-            code: building_code,
-            name: building_name,
+            code: rec.labels.building_code.clone(),
+            name: rec.labels.building_name.clone(),
         },
         household_id: rec.household_id.map(|h| h.0),
         description: rec.description.clone(),
@@ -305,18 +289,6 @@ pub fn render(
         supervise_count: r.supervise_count,
         updated_at: rec.updated_at,
     }
-}
-
-/// Renders one record with its names loaded.
-pub fn render_one(
-    conn: &mut DbConnection,
-    rec: &RequestRecord,
-    actor: &Actor,
-    cipher: &DataCipher,
-    now: DateTime<Utc>,
-) -> Result<RequestView, ApiError> {
-    let names = Names::load(conn, &[rec])?;
-    Ok(render(rec, &names, actor, cipher, now))
 }
 
 /// A timeline entry as clients see it.

@@ -235,6 +235,7 @@ pub async fn create_category(
         .db
         .write(move |conn| Ok(categories::add(conn, &new, now)?))
         .await?;
+    state.caches.categories.forget(&());
     let view = ServiceCategory::from(created);
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/categories/{}", view.code)))
@@ -296,5 +297,6 @@ pub async fn update_category(
             },
         )
         .await?;
+    state.caches.categories.forget(&());
     Ok(HttpResponse::Ok().json(ServiceCategory::from(updated)))
 }

@@ -96,13 +96,13 @@ pub async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let id = RequestId(id.into_inner());
     let now = state.clock.now();
-    let cipher = state.cipher.clone();
+    let (cipher, caches) = (state.cipher.clone(), state.caches.clone());
     let actor = auth.actor;
     let detail = state
         .db
         .read(move |conn| {
             let rec = act::load_visible(conn, id, &actor)?;
-            act::detail(conn, &rec, &actor, &cipher, now)
+            act::detail(conn, &rec, &actor, &cipher, &caches, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))

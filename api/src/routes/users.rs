@@ -676,6 +676,8 @@ pub async fn update_user(
             })
         })
         .await?;
+    // Take effect at once in this instance (others within the cache's time to live).
+    state.caches.actors.forget(&id);
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -736,6 +738,7 @@ pub async fn grant_role(
             })
         })
         .await?;
+    state.caches.actors.forget(&id);
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -793,5 +796,6 @@ pub async fn revoke_role(
             })
         })
         .await?;
+    state.caches.actors.forget(&id);
     Ok(HttpResponse::NoContent().finish())
 }

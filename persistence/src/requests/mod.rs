@@ -15,5 +15,5 @@ pub use query::{
     DuplicateHint, ListQuery, RateRow, due_for_auto_close, due_for_sweep, get, list, open_load,
     possible_duplicates, rate_rows,
 };
-pub use row::RequestRecord;
+pub use row::{Labels, RequestRecord};
 pub use write::{NewRequestDetails, apply, submit};

@@ -9,11 +9,12 @@ use linli_domain::request::{Assignee, Channel, Rating, RequestStatus, Visibility
 use linli_domain::stats::RateInput;
 use linli_domain::{CategoryId, OrgNodeId, PropertyCompanyId, RequestId, UserId};
 
-use super::row::{RequestRecord, RequestRow};
+use super::row::{Labels, RequestRecord, RequestRow};
 use crate::connection::{DbConnection, MultiBackend};
 use crate::error::{StoreError, corrupt};
+use crate::names::{company_names, user_names};
 use crate::org::subtree_bounds;
-use crate::schema::{org_nodes, requests};
+use crate::schema::{org_nodes, property_companies, requests, users};
 use crate::time::{from_db, opt_from_db, to_db};
 
 type Pred = Box<dyn BoxableExpression<requests::table, MultiBackend, SqlType = Nullable<Bool>>>;
@@ -76,37 +77,113 @@ fn overdue_now(now: DateTime<Utc>) -> Pred {
     )
 }
 
-/// Attaches the company managing each request's compound (one query for the whole page).
-fn with_companies(
+/// Attaches, in one query per kind, what each record shows beside its row: the company
+/// managing its compound, its building's name and code, and its handler's name.
+fn with_context(
     conn: &mut DbConnection,
     rows: Vec<RequestRow>,
 ) -> Result<Vec<RequestRecord>, StoreError> {
-    let compounds: Vec<i64> = rows.iter().map(RequestRow::compound).collect();
-    let companies: HashMap<i64, Option<i64>> = org_nodes::table
-        .filter(org_nodes::id.eq_any(compounds))
-        .select((org_nodes::id, org_nodes::property_company_id))
-        .load::<(i64, Option<i64>)>(conn)?
-        .into_iter()
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let node_ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| [r.compound(), r.building()])
         .collect();
+    let nodes: HashMap<i64, (String, Option<String>, Option<i64>)> = org_nodes::table
+        .filter(org_nodes::id.eq_any(node_ids))
+        .select((
+            org_nodes::id,
+            org_nodes::name,
+            org_nodes::code,
+            org_nodes::property_company_id,
+        ))
+        .load::<(i64, String, Option<String>, Option<i64>)>(conn)?
+        .into_iter()
+        .map(|(id, name, code, company)| (id, (name, code, company)))
+        .collect();
+    let users: Vec<UserId> = rows
+        .iter()
+        .filter_map(|r| r.assignee().0)
+        .map(UserId)
+        .collect();
+    let companies: Vec<PropertyCompanyId> = rows
+        .iter()
+        .filter_map(|r| r.assignee().1)
+        .map(PropertyCompanyId)
+        .collect();
+    let user_names = if users.is_empty() {
+        HashMap::new()
+    } else {
+        user_names(conn, &users)?
+    };
+    let company_names = if companies.is_empty() {
+        HashMap::new()
+    } else {
+        company_names(conn, &companies)?
+    };
     rows.into_iter()
         .map(|r| {
-            let company = companies.get(&r.compound()).copied().flatten();
-            r.into_record(company)
+            let company = nodes.get(&r.compound()).and_then(|n| n.2);
+            let (building_name, building_code) = nodes
+                .get(&r.building())
+                .map(|n| (n.0.clone(), n.1.clone()))
+                .unwrap_or_default();
+            let assignee_name = match r.assignee() {
+                (Some(u), _) => user_names.get(&UserId(u)).cloned(),
+                (None, Some(c)) => company_names.get(&PropertyCompanyId(c)).cloned(),
+                (None, None) => None,
+            };
+            r.into_record(
+                company,
+                Labels {
+                    building_name,
+                    building_code,
+                    assignee_name,
+                },
+            )
         })
         .collect()
 }
 
-/// One request, with the company that manages its compound.
+/// One request with what it shows beside its row, in one query.
 pub fn get(conn: &mut DbConnection, id: RequestId) -> Result<RequestRecord, StoreError> {
-    let (row, company): (RequestRow, Option<i64>) = requests::table
-        .left_join(org_nodes::table.on(org_nodes::id.eq(requests::compound_id)))
+    let (building, compound) =
+        diesel::alias!(org_nodes as building_node, org_nodes as compound_node);
+    let (row, building_name, building_code, company, user_name, company_name): (
+        RequestRow,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    ) = requests::table
+        .inner_join(building.on(building.field(org_nodes::id).eq(requests::building_id)))
+        .inner_join(compound.on(compound.field(org_nodes::id).eq(requests::compound_id)))
+        .left_join(users::table.on(users::id.nullable().eq(requests::assignee_user_id)))
+        .left_join(
+            property_companies::table.on(property_companies::id
+                .nullable()
+                .eq(requests::assignee_company_id)),
+        )
         .filter(requests::id.eq(id.0))
         .select((
             RequestRow::as_select(),
-            org_nodes::property_company_id.nullable(),
+            building.field(org_nodes::name),
+            building.field(org_nodes::code),
+            compound.field(org_nodes::property_company_id),
+            users::display_name.nullable(),
+            property_companies::name.nullable(),
         ))
         .first(conn)?;
-    row.into_record(company)
+    row.into_record(
+        company,
+        Labels {
+            building_name,
+            building_code,
+            assignee_name: user_name.or(company_name),
+        },
+    )
 }
 
 /// Filters for listing requests; the visibility rule always applies.
@@ -171,7 +248,7 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery) -> Result<Vec<RequestRecord>
         query = query.filter(requests::id.lt(id.0));
     }
     let rows = query.load(conn)?;
-    with_companies(conn, rows)
+    with_context(conn, rows)
 }
 
 /// An open request that may be the same problem.
@@ -322,7 +399,7 @@ pub fn due_for_sweep(
         .limit(limit)
         .select(RequestRow::as_select())
         .load(conn)?;
-    with_companies(conn, rows)
+    with_context(conn, rows)
 }
 
 /// Resolved requests (waiting for a rating) resolved at or before `cutoff`. A rating left from
@@ -339,7 +416,7 @@ pub fn due_for_auto_close(
         .limit(limit)
         .select(RequestRow::as_select())
         .load(conn)?;
-    with_companies(conn, rows)
+    with_context(conn, rows)
 }
 
 /// How many requests each handler has in hand (dispatched, claimed or in progress).

@@ -35,6 +35,19 @@ pub struct RequestRecord {
     pub version: i32,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Names read with the record, for display.
+    pub labels: Labels,
+}
+
+/// Display names read with a request: its building's, and its handler's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels {
+    /// The building's name.
+    pub building_name: String,
+    /// The building's public code.
+    pub building_code: Option<String>,
+    /// The assignee's display name (a person's or a company's).
+    pub assignee_name: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -89,9 +102,18 @@ impl RequestRow {
     }
 
     /// Joins the row with the company that manages its compound now.
+    pub(crate) fn building(&self) -> i64 {
+        self.building_id
+    }
+
+    pub(crate) fn assignee(&self) -> (Option<i64>, Option<i64>) {
+        (self.assignee_user_id, self.assignee_company_id)
+    }
+
     pub(crate) fn into_record(
         self,
         managing_company: Option<i64>,
+        labels: Labels,
     ) -> Result<RequestRecord, StoreError> {
         let assignee = match (self.assignee_user_id, self.assignee_company_id) {
             (Some(u), _) => Some(Assignee::User(UserId(u))),
@@ -140,6 +162,7 @@ impl RequestRow {
             contact_phone_masked: self.contact_phone_masked,
             version: self.version,
             updated_at: from_db(self.updated_at),
+            labels,
         })
     }
 }

@@ -117,6 +117,8 @@ pub fn submit(
             contact_phone_masked: details.contact_phone_masked.clone(),
             version: 0,
             updated_at: now,
+            // The caller knows the building it chose; there is no assignee yet.
+            labels: Default::default(),
         })))
     });
     match result {
