@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use linli_domain::org::{NodeKind, NodePath};
 use linli_domain::{OrgNodeId, PropertyCompanyId};
 
-use crate::connection::DbConnection;
+use crate::connection::{DbConnection, MultiBackend};
 use crate::error::{StoreError, corrupt, on_unique};
 use crate::schema::{org_nodes, property_companies};
 use crate::time::{from_db, to_db};
@@ -202,6 +202,30 @@ pub fn find_building(conn: &mut DbConnection, code: &str) -> Result<OrgNode, Sto
         .select(OrgNodeRow::as_select())
         .first(conn)?
         .try_into()
+}
+
+/// A building by its public code, with its compound, in one query.
+pub fn find_building_and_compound(
+    conn: &mut DbConnection,
+    code: &str,
+) -> Result<(OrgNode, OrgNode), StoreError> {
+    let (building, compound) =
+        diesel::alias!(org_nodes as building_node, org_nodes as compound_node);
+    let (b, c): (OrgNodeRow, OrgNodeRow) = building
+        .inner_join(
+            compound.on(compound
+                .field(org_nodes::id)
+                .nullable()
+                .eq(building.field(org_nodes::parent_id))),
+        )
+        .filter(building.field(org_nodes::code).eq(code))
+        .filter(building.field(org_nodes::kind).eq(NodeKind::Building.as_str()))
+        .select((
+            building.fields(<OrgNodeRow as Selectable<MultiBackend>>::construct_selection()),
+            compound.fields(<OrgNodeRow as Selectable<MultiBackend>>::construct_selection()),
+        ))
+        .first(conn)?;
+    Ok((b.try_into()?, c.try_into()?))
 }
 
 /// The direct children of a node, by name.

@@ -110,4 +110,9 @@ impl Pools {
     pub fn backend(&self) -> Backend {
         self.backend
     }
+
+    /// How many connections the reader and writer pools hold at most.
+    pub fn capacity(&self) -> (u32, u32) {
+        (self.read.max_size(), self.write.max_size())
+    }
 }

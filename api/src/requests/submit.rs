@@ -1,7 +1,7 @@
 //! 点单: a resident (or staff on their behalf) submits a request.
 
 use chrono::Duration;
-use linli_domain::OrgNodeId;
+use linli_domain::{OrgNodeId, RequestId};
 use linli_domain::category::CategoryCode;
 use linli_domain::org::{BuildingCode, NodeKind};
 use linli_domain::request::{
@@ -239,11 +239,8 @@ pub async fn submit(
                         Err(e) => return Err(e.into()),
                     },
                 };
-                let (building, household) = resolve_target(conn, &target, &actor)?;
-                let compound_id = building.parent_id.ok_or_else(|| {
-                    ApiError::internal(anyhow::anyhow!("building {} has no compound", building.id))
-                })?;
-                let compound = org::get_node(conn, compound_id)?;
+                let (building, compound, household) = resolve_target(conn, &target, &actor)?;
+                let compound_id = compound.id;
                 let community = building.community_id.ok_or_else(|| {
                     ApiError::internal(anyhow::anyhow!("building {} has no community", building.id))
                 })?;
@@ -270,64 +267,68 @@ pub async fn submit(
                     building_code: building.code,
                     assignee_name: None,
                 };
-                Ok(Ok((new, event, details, labels)))
+                // Before the insert this is the same set the new request would see after it.
+                let dupes = possible_duplicates(
+                    conn,
+                    building.id,
+                    category.id,
+                    now - DUPLICATE_WINDOW,
+                    RequestId(0),
+                )?;
+                let categories = all_categories(conn, &caches)?;
+                Ok(Ok((new, event, details, labels, dupes, categories)))
             })
             .await?
     };
-    // 2. On the writer: the request, its event and outbox row, and the key, in one transaction.
-    let (outcome, labels) = match prepared {
-        Err(seen) => (seen, Labels::default()),
-        Ok((new, event, details, labels)) => {
-            let (by, key, hash) = (actor.user_id, key.clone(), hash.clone());
-            let outcome = state
+    let (new, event, details, labels, dupes, categories) = match prepared {
+        Ok(p) => p,
+        Err(seen) => {
+            let (cipher, caches) = (state.cipher.clone(), state.caches.clone());
+            return state
                 .db
-                .write(move |conn| {
-                    Ok(requests::submit(
-                        conn,
-                        &new,
-                        &details,
-                        &event,
-                        by,
-                        None,
-                        key.as_deref().map(|k| (k, hash.as_str())),
-                        now,
-                    )?)
-                })
-                .await?;
-            (outcome, labels)
+                .read(move |conn| replay(conn, seen, &hash, &actor, &cipher, &caches, now))
+                .await;
         }
     };
-    // 3. On a reader: the answer.
-    let (cipher, caches) = (state.cipher.clone(), state.caches.clone());
-    state
-        .db
-        .read(move |conn| match outcome {
-            IdempotentSubmit::Created(mut rec) => {
-                rec.labels = labels;
-                let dupes = possible_duplicates(
+    // 2. On the writer: the request, its event and outbox row, and the key, in one transaction.
+    let outcome = {
+        let (by, key, hash) = (actor.user_id, key.clone(), hash.clone());
+        state
+            .db
+            .write(move |conn| {
+                Ok(requests::submit(
                     conn,
-                    rec.building_id,
-                    rec.request.category_id,
-                    now - DUPLICATE_WINDOW,
-                    rec.request.id,
-                )?;
-                Ok(Submitted {
-                    response: SubmitResponse {
-                        request: render(
-                            &rec,
-                            &all_categories(conn, &caches)?,
-                            &actor,
-                            &cipher,
-                            now,
-                        ),
-                        possible_duplicates: dupes.into_iter().map(Into::into).collect(),
-                    },
-                    replayed: false,
-                })
-            }
-            seen => replay(conn, seen, &hash, &actor, &cipher, &caches, now),
-        })
-        .await
+                    &new,
+                    &details,
+                    &event,
+                    by,
+                    None,
+                    key.as_deref().map(|k| (k, hash.as_str())),
+                    now,
+                )?)
+            })
+            .await?
+    };
+    // 3. The answer: rendered from what was written, or the winner of a race on the key.
+    match outcome {
+        IdempotentSubmit::Created(mut rec) => {
+            rec.labels = labels;
+            Ok(Submitted {
+                response: SubmitResponse {
+                    request: render(&rec, &categories, &actor, &state.cipher, now),
+                    possible_duplicates: dupes.into_iter().map(Into::into).collect(),
+                },
+                replayed: false,
+            })
+        }
+        seen => {
+            let (cipher, caches) = (state.cipher.clone(), state.caches.clone());
+            state
+                .db
+                .read(move |conn| replay(conn, seen, &hash, &actor, &cipher, &caches, now))
+                .await
+        }
+    }
 }
 
 fn replay(
@@ -372,14 +373,15 @@ fn replay(
     })
 }
 
+/// The building (with its compound) the request is for, and the household if one was named.
 fn resolve_target(
     conn: &mut DbConnection,
     target: &Target,
     actor: &linli_domain::access::Actor,
-) -> Result<(org::OrgNode, Option<OrgNodeId>), ApiError> {
+) -> Result<(org::OrgNode, org::OrgNode, Option<OrgNodeId>), ApiError> {
     match target {
-        Target::Building(code) => match org::find_building(conn, code.as_str()) {
-            Ok(b) => Ok((b, None)),
+        Target::Building(code) => match org::find_building_and_compound(conn, code.as_str()) {
+            Ok((b, c)) => Ok((b, c, None)),
             Err(StoreError::NotFound) => Err(field_not_found(
                 "building_code",
                 "楼栋不存在",
@@ -412,7 +414,11 @@ fn resolve_target(
                 conn,
                 household.parent_id.expect("a household has a building"),
             )?;
-            Ok((building, Some(household.id)))
+            let compound = org::get_node(
+                conn,
+                building.parent_id.expect("a building has a compound"),
+            )?;
+            Ok((building, compound, Some(household.id)))
         }
     }
 }
