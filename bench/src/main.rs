@@ -9,6 +9,16 @@ use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use serde_json::{Value, json};
 
+/// The six default service categories, cycled through like real reports.
+const CATEGORIES: [&str; 6] = [
+    "property",
+    "home_life",
+    "mediation",
+    "social_org",
+    "legal",
+    "care",
+];
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Scenario {
     /// `POST /api/v1/requests` as a resident.
@@ -38,6 +48,9 @@ struct Args {
     /// Password of the demo staff accounts.
     #[arg(long, default_value = "linli-demo")]
     password: String,
+    /// Drive `linli-baseline` (the bare handlers) instead of the real API.
+    #[arg(long)]
+    baseline: bool,
 }
 
 async fn token(
@@ -82,10 +95,35 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
     let url = args.url.trim_end_matches('/').to_owned();
+    // The demo's 34 buildings: compounds 1, 6 have 4; 2, 7 have 3; the others 2.
     let buildings: Vec<String> = (1..=14)
-        .flat_map(|c| (1..=2).map(move |b| format!("DX-{c:02}-{b}")))
+        .flat_map(|c: u32| {
+            let n = match c {
+                1 | 6 => 4,
+                2 | 7 => 3,
+                _ => 2,
+            };
+            (1..=n).map(move |b| format!("DX-{c:02}-{b}"))
+        })
         .collect();
     let (bearer, ids) = match args.scenario {
+        _ if args.baseline => {
+            let mut ids = Vec::new();
+            for _ in 0..200 {
+                let v: Value = client
+                    .post(format!("{url}/baseline/requests"))
+                    .send()
+                    .await?
+                    .json()
+                    .await?;
+                ids.push(
+                    v["id"]
+                        .as_i64()
+                        .context("seeding a baseline request failed")?,
+                );
+            }
+            (String::new(), ids)
+        }
         Scenario::Submit => {
             let t = token(
                 &client,
@@ -141,7 +179,7 @@ async fn main() -> anyhow::Result<()> {
             buildings.clone(),
         );
         let (measuring, stop, sent) = (measuring.clone(), stop.clone(), sent.clone());
-        let (scenario, max) = (args.scenario, args.max_requests);
+        let (scenario, max, baseline) = (args.scenario, args.max_requests, args.baseline);
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0u64;
@@ -149,9 +187,13 @@ async fn main() -> anyhow::Result<()> {
             while !stop.load(Ordering::Relaxed) && sent.fetch_add(1, Ordering::Relaxed) < max {
                 i = i.wrapping_mul(31).wrapping_add(7);
                 let req = match scenario {
+                    Scenario::Submit if baseline => client.post(format!("{url}/baseline/requests")),
+                    Scenario::Read if baseline => {
+                        client.get(format!("{url}/baseline/requests/{}", ids[i % ids.len()]))
+                    }
                     Scenario::Submit => {
                         client.post(format!("{url}/api/v1/requests")).json(&json!({
-                            "category": "property",
+                            "category": CATEGORIES[i % CATEGORIES.len()],
                             "description": "压测：楼道灯不亮",
                             "building_code": buildings[i % buildings.len()],
                             "contact_phone": "13812345678",
@@ -162,7 +204,12 @@ async fn main() -> anyhow::Result<()> {
                     }
                 };
                 let started = Instant::now();
-                let ok = match req.bearer_auth(bearer.as_str()).send().await {
+                let req = if baseline {
+                    req
+                } else {
+                    req.bearer_auth(bearer.as_str())
+                };
+                let ok = match req.send().await {
                     Ok(res) => {
                         let good = res.status().is_success();
                         let _ = res.bytes().await;
@@ -202,7 +249,8 @@ async fn main() -> anyhow::Result<()> {
             .unwrap_or(0.0)
     };
     println!(
-        "scenario={:?} concurrency={} ok={} errors={} req/s={:.0} p50={:.1}ms p90={:.1}ms p99={:.1}ms",
+        "{}scenario={:?} concurrency={} ok={} errors={} req/s={:.0} p50={:.1}ms p90={:.1}ms p99={:.1}ms",
+        if args.baseline { "baseline " } else { "" },
         args.scenario,
         args.concurrency,
         all.len(),

@@ -130,7 +130,7 @@ pub fn add(
     conn.transaction(|conn| {
         let last: Option<i32> = categories::table
             .select(diesel::dsl::max(categories::sort_order))
-            .first(conn)?;
+            .get_result(conn)?;
         let id: i64 = diesel::insert_into(categories::table)
             .values((
                 categories::code.eq(new.code.as_str()),

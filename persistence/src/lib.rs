@@ -2,6 +2,9 @@
 //!
 //! Every function here is synchronous and takes a connection; the API layer calls them off the
 //! async executor. Rows are mapped to domain types here and never leave this crate as rows.
+//!
+//! Lookups by a unique key use `get_result`, not `first`: `first` binds `LIMIT ?`, and SQLite
+//! recompiles a statement whose LIMIT is a bound parameter on every execution.
 
 pub mod categories;
 pub mod connection;

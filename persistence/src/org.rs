@@ -171,7 +171,7 @@ pub fn get_node(conn: &mut DbConnection, id: OrgNodeId) -> Result<OrgNode, Store
     org_nodes::table
         .find(id.0)
         .select(OrgNodeRow::as_select())
-        .first(conn)?
+        .get_result(conn)?
         .try_into()
 }
 
@@ -200,7 +200,7 @@ pub fn find_building(conn: &mut DbConnection, code: &str) -> Result<OrgNode, Sto
         .filter(org_nodes::code.eq(code))
         .filter(org_nodes::kind.eq(NodeKind::Building.as_str()))
         .select(OrgNodeRow::as_select())
-        .first(conn)?
+        .get_result(conn)?
         .try_into()
 }
 
@@ -219,12 +219,16 @@ pub fn find_building_and_compound(
                 .eq(building.field(org_nodes::parent_id))),
         )
         .filter(building.field(org_nodes::code).eq(code))
-        .filter(building.field(org_nodes::kind).eq(NodeKind::Building.as_str()))
+        .filter(
+            building
+                .field(org_nodes::kind)
+                .eq(NodeKind::Building.as_str()),
+        )
         .select((
             building.fields(<OrgNodeRow as Selectable<MultiBackend>>::construct_selection()),
             compound.fields(<OrgNodeRow as Selectable<MultiBackend>>::construct_selection()),
         ))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok((b.try_into()?, c.try_into()?))
 }
 
@@ -336,7 +340,7 @@ pub fn get_company(
     Ok(property_companies::table
         .find(id.0)
         .select(PropertyCompanyRow::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// The property companies registered under any of the given nodes.

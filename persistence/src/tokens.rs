@@ -79,7 +79,7 @@ pub fn find(conn: &mut DbConnection, token_hash: &str) -> Result<RefreshToken, S
             refresh_tokens::used_at,
             refresh_tokens::revoked_at,
         ))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(from_row(row))
 }
 

@@ -121,7 +121,7 @@ pub fn get_user(conn: &mut DbConnection, id: UserId) -> Result<User, StoreError>
     Ok(users::table
         .find(id.0)
         .select(UserRow::as_select())
-        .first(conn)?
+        .get_result(conn)?
         .into())
 }
 
@@ -130,7 +130,7 @@ pub fn find_by_username(conn: &mut DbConnection, username: &str) -> Result<User,
     Ok(users::table
         .filter(users::username.eq(username))
         .select(UserRow::as_select())
-        .first(conn)?
+        .get_result(conn)?
         .into())
 }
 
@@ -139,7 +139,7 @@ pub fn find_by_openid(conn: &mut DbConnection, openid: &str) -> Result<User, Sto
     Ok(users::table
         .filter(users::openid.eq(openid))
         .select(UserRow::as_select())
-        .first(conn)?
+        .get_result(conn)?
         .into())
 }
 

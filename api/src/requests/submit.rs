@@ -1,13 +1,13 @@
 //! 点单: a resident (or staff on their behalf) submits a request.
 
 use chrono::Duration;
-use linli_domain::{OrgNodeId, RequestId};
 use linli_domain::category::CategoryCode;
 use linli_domain::org::{BuildingCode, NodeKind};
 use linli_domain::request::{
     Channel, Submission, may_report_for_household, submit as decide_submit,
 };
 use linli_domain::text::{Description, LocationText, PhoneNumber, PhotoUrls};
+use linli_domain::{OrgNodeId, RequestId};
 use linli_persistence::StoreError;
 use linli_persistence::requests::{
     self, IdempotentSubmit, Labels, NewRequestDetails, find_idempotent, possible_duplicates,
@@ -414,10 +414,8 @@ fn resolve_target(
                 conn,
                 household.parent_id.expect("a household has a building"),
             )?;
-            let compound = org::get_node(
-                conn,
-                building.parent_id.expect("a building has a compound"),
-            )?;
+            let compound =
+                org::get_node(conn, building.parent_id.expect("a building has a compound"))?;
             Ok((building, compound, Some(household.id)))
         }
     }

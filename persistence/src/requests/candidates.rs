@@ -28,7 +28,7 @@ pub fn dispatch_candidates(
         let name: String = property_companies::table
             .find(company.0)
             .select(property_companies::name)
-            .first(conn)?;
+            .get_result(conn)?;
         found.push((
             Assignee::Company(company),
             CandidateKind::PropertyCompany,

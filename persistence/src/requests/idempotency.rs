@@ -33,7 +33,7 @@ pub fn find_idempotent(
         .filter(idempotency_keys::user_id.eq(user.0))
         .filter(idempotency_keys::idem_key.eq(key))
         .select((idempotency_keys::request_hash, idempotency_keys::request_id))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(row.map(|(request_hash, id)| IdempotentSubmit::Replayed {
         request_hash,

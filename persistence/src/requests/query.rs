@@ -175,7 +175,7 @@ pub fn get(conn: &mut DbConnection, id: RequestId) -> Result<RequestRecord, Stor
             users::display_name.nullable(),
             property_companies::name.nullable(),
         ))
-        .first(conn)?;
+        .get_result(conn)?;
     row.into_record(
         company,
         Labels {
@@ -277,6 +277,8 @@ pub fn possible_duplicates(
         .filter(requests::submitted_at.ge(to_db(since)))
         .filter(requests::id.ne(except.0))
         .order(requests::id.desc())
+        // Bounded even when a building piles up open requests; SQLite recompiles this
+        // statement each time for its bound LIMIT, a price worth the bound.
         .limit(5)
         .select((requests::id, requests::status, requests::submitted_at))
         .load(conn)?;
