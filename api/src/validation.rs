@@ -50,8 +50,9 @@ impl Problem for PhoneNumberError {
     }
     fn zh(&self) -> String {
         match self {
-            PhoneNumberError::Empty => "联系电话不能为空".into(),
-            _ => "请填写有效的手机号或固定电话".into(),
+            PhoneNumberError::Empty => "电话号码不能为空".into(),
+            PhoneNumberError::Character => "电话号码只能包含数字、空格、连字符和开头的 +".into(),
+            PhoneNumberError::Format => "请填写有效的手机号或固定电话".into(),
         }
     }
 }
@@ -110,6 +111,11 @@ impl Problem for PasswordError {
             PasswordError::TooLong { max } => format!("密码不能超过 {max} 个字符"),
         }
     }
+}
+
+/// A domain parse error as a field error.
+pub fn field_error<E: Problem>(field: &str, e: &E) -> FieldError {
+    FieldError::new(field, e.code(), Msg::new(e.zh(), e.to_string()))
 }
 
 /// Collects the bad fields of one body.

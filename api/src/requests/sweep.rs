@@ -2,9 +2,9 @@
 //! the quiet period.
 
 use chrono::Duration;
-use linli_domain::request::{auto_close, mark_overdue};
+use linli_domain::request::{Transition, auto_close, mark_overdue};
 use linli_persistence::StoreError;
-use linli_persistence::requests::{apply, due_for_auto_close, due_for_sweep};
+use linli_persistence::requests::{RequestRecord, apply, due_for_auto_close, due_for_sweep};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -20,22 +20,28 @@ pub struct SweepReport {
 
 const BATCH: i64 = 200;
 
-/// One pass, in batches, each batch in its own short transactions.
-pub async fn run_once(state: &AppState) -> Result<SweepReport, ApiError> {
+/// Runs `step` over batches of `select`ed requests until a batch changes nothing more, each
+/// batch in its own short transactions on the writer. Returns how many were changed.
+async fn in_batches<S, D>(state: &AppState, select: S, step: D) -> Result<usize, ApiError>
+where
+    S: Fn(&mut linli_persistence::DbConnection) -> Result<Vec<RequestRecord>, StoreError>
+        + Send
+        + Sync
+        + Copy
+        + 'static,
+    D: Fn(&RequestRecord) -> Option<Transition> + Send + Sync + Copy + 'static,
+{
     let now = state.clock.now();
-    let quiet = state.auto_close_days;
-    let mut report = SweepReport::default();
+    let mut total = 0;
     loop {
-        let (flagged, more) = state
+        let (changed, more) = state
             .db
             .write(move |conn| {
-                let due = due_for_sweep(conn, now, BATCH)?;
-                let more = due.len() as i64 == BATCH;
+                let due = select(conn)?;
+                let full = due.len() as i64 == BATCH;
                 let mut n = 0;
                 for rec in due {
-                    let Some(t) = mark_overdue(&rec.request, now) else {
-                        continue;
-                    };
+                    let Some(t) = step(&rec) else { continue };
                     match apply(conn, &rec, &t, None, None, now) {
                         Ok(_) => n += 1,
                         // Someone acted on it meanwhile; the next pass looks again.
@@ -43,45 +49,35 @@ pub async fn run_once(state: &AppState) -> Result<SweepReport, ApiError> {
                         Err(e) => return Err(e.into()),
                     }
                 }
-                Ok((n, more && n > 0))
+                Ok((n, full && n > 0))
             })
             .await?;
-        report.overdue += flagged;
+        total += changed;
         if !more {
-            break;
+            return Ok(total);
         }
     }
-    loop {
-        let (closed, more) = state
-            .db
-            .write(move |conn| {
-                let due = due_for_auto_close(conn, now - Duration::days(quiet), BATCH)?;
-                let more = due.len() as i64 == BATCH;
-                let mut n = 0;
-                for rec in due {
-                    let Some(t) = auto_close(&rec.request, now, quiet) else {
-                        continue;
-                    };
-                    match apply(conn, &rec, &t, None, None, now) {
-                        Ok(_) => n += 1,
-                        Err(StoreError::Stale) => {}
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                Ok((n, more && n > 0))
-            })
-            .await?;
-        report.closed += closed;
-        if !more {
-            break;
-        }
-    }
+}
+
+/// One pass: flag what is newly overdue, then close what waited long enough for a rating.
+pub async fn run_once(state: &AppState) -> Result<SweepReport, ApiError> {
+    let now = state.clock.now();
+    let quiet = state.auto_close_days;
+    let overdue = in_batches(
+        state,
+        move |conn| due_for_sweep(conn, now, BATCH),
+        move |rec| mark_overdue(&rec.request, now),
+    )
+    .await?;
+    let closed = in_batches(
+        state,
+        move |conn| due_for_auto_close(conn, now - Duration::days(quiet), BATCH),
+        move |rec| auto_close(&rec.request, now, quiet),
+    )
+    .await?;
+    let report = SweepReport { overdue, closed };
     if report != SweepReport::default() {
-        tracing::info!(
-            overdue = report.overdue,
-            closed = report.closed,
-            "request sweep"
-        );
+        tracing::info!(overdue, closed, "request sweep");
     }
     Ok(report)
 }

@@ -5,13 +5,12 @@
 use linli_domain::access::admin::{CoordinateError, DeadlineError, Label, LabelError};
 use linli_domain::category::HandlerKind;
 use linli_domain::org::{BuildingCode, BuildingCodeError};
-use linli_domain::text::{
-    Password, PasswordError, PhoneNumber, PhoneNumberError, Username, UsernameError,
-};
+use linli_domain::text::{Password, PhoneNumber, Username};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, FieldError, Msg};
+use crate::validation::field_error;
 
 /// The field errors of one body.
 #[derive(Debug, Default)]
@@ -112,81 +111,17 @@ pub fn label(field: &str, s: &str) -> Result<Label, FieldError> {
 
 /// A login name.
 pub fn username(field: &str, s: &str) -> Result<Username, FieldError> {
-    Username::parse(s).map_err(|e| match e {
-        UsernameError::TooShort { min } => FieldError::new(
-            field,
-            "too_short",
-            Msg::new(
-                format!("至少 {min} 个字符"),
-                format!("At least {min} characters"),
-            ),
-        ),
-        UsernameError::TooLong { max } => FieldError::new(
-            field,
-            "too_long",
-            Msg::new(
-                format!("最多 {max} 个字符"),
-                format!("At most {max} characters"),
-            ),
-        ),
-        UsernameError::Character => FieldError::new(
-            field,
-            "invalid_characters",
-            Msg::new(
-                "只能包含字母、数字、下划线、点和连字符",
-                "Only letters, digits, '_', '.' and '-'",
-            ),
-        ),
-    })
+    Username::parse(s).map_err(|e| field_error(field, &e))
 }
 
 /// A new password.
 pub fn password(field: &str, s: &str) -> Result<Password, FieldError> {
-    Password::parse(s).map_err(|e| match e {
-        PasswordError::TooShort { min } => FieldError::new(
-            field,
-            "too_short",
-            Msg::new(
-                format!("密码至少 {min} 个字符"),
-                format!("At least {min} characters"),
-            ),
-        ),
-        PasswordError::TooLong { max } => FieldError::new(
-            field,
-            "too_long",
-            Msg::new(
-                format!("密码最多 {max} 个字符"),
-                format!("At most {max} characters"),
-            ),
-        ),
-    })
+    Password::parse(s).map_err(|e| field_error(field, &e))
 }
 
 /// A phone number.
 pub fn phone(field: &str, s: &str) -> Result<PhoneNumber, FieldError> {
-    PhoneNumber::parse(s).map_err(|e| match e {
-        PhoneNumberError::Empty => FieldError::new(
-            field,
-            "empty",
-            Msg::new("电话号码不能为空", "Must not be empty"),
-        ),
-        PhoneNumberError::Character => FieldError::new(
-            field,
-            "invalid_characters",
-            Msg::new(
-                "电话号码只能包含数字、空格、连字符和开头的 +",
-                "Only digits, spaces, dashes and a leading '+'",
-            ),
-        ),
-        PhoneNumberError::Format => FieldError::new(
-            field,
-            "invalid_format",
-            Msg::new(
-                "不是有效的手机或固定电话号码",
-                "Not a mainland China mobile or landline number",
-            ),
-        ),
-    })
+    PhoneNumber::parse(s).map_err(|e| field_error(field, &e))
 }
 
 /// A building's public code.
