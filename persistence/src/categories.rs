@@ -157,6 +157,7 @@ pub fn seed_if_empty(
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     conn.transaction(|conn| {
+        crate::tx::lock_for_seeding(conn)?;
         let existing: i64 = categories::table.count().get_result(conn)?;
         if existing > 0 {
             return Ok(0);

@@ -37,3 +37,16 @@ pub fn ping(conn: &mut DbConnection) -> Result<(), StoreError> {
     conn.batch_execute("SELECT 1")?;
     Ok(())
 }
+
+/// An arbitrary constant naming the lock instances take while seeding start-up data.
+const SEED_LOCK: i64 = 0x4c49_4e4c_4932;
+
+/// Inside a transaction: waits until no other instance is seeding, so that "seed when empty"
+/// seeds once when several instances start together. PostgreSQL releases the lock at commit;
+/// SQLite needs none (one writer at a time).
+pub fn lock_for_seeding(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn {
+        pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({SEED_LOCK})"))?;
+    }
+    Ok(())
+}

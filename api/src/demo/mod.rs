@@ -7,7 +7,7 @@ use linli_domain::access::RoleKind;
 use linli_domain::org::NodeKind;
 use linli_domain::{OrgNodeId, PropertyCompanyId, UserId};
 use linli_persistence::org::{self, NewNode, OrgNode};
-use linli_persistence::tx::transaction;
+use linli_persistence::tx::{lock_for_seeding, transaction};
 use linli_persistence::users::{self, NewUser, RoleBinding};
 use linli_persistence::{DbConnection, StoreError};
 use secrecy::ExposeSecret;
@@ -52,18 +52,28 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
     .await??;
     let tz = settings.tz;
     let with_history = settings.demo_history;
-    db.write(move |conn| {
-        transaction(conn, |conn| {
-            let demo = seed_org_and_accounts(conn, hashes, now)?;
-            if with_history {
-                history::seed(conn, &demo, now, tz)?;
-            }
-            Ok::<_, crate::error::ApiError>(())
+    let seeded = db
+        .write(move |conn| {
+            transaction(conn, |conn| {
+                // Instances starting together: the first seeds, the others find it done.
+                lock_for_seeding(conn)?;
+                if !org::roots(conn)?.is_empty() {
+                    return Ok(false);
+                }
+                let demo = seed_org_and_accounts(conn, hashes, now)?;
+                if with_history {
+                    history::seed(conn, &demo, now, tz)?;
+                }
+                Ok::<_, crate::error::ApiError>(true)
+            })
         })
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("seeding the demo community: {e}"))?;
-    tracing::info!("seeded the demo community 大兴东路社区");
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the demo community: {e}"))?;
+    if seeded {
+        tracing::info!("seeded the demo community 大兴东路社区");
+    } else {
+        tracing::info!("--demo: another instance seeded the demo community");
+    }
     Ok(())
 }
 
