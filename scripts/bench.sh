@@ -20,19 +20,18 @@ trap cleanup EXIT
 
 wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
 
-database() { # backend name -> url
+database() { # backend name: sets $url (not in a subshell, so cleanup sees the database)
   if [ "$1" = sqlite ]; then
-    mkdir -p "$work/$2"; echo "sqlite://$work/$2/linli.db"
+    mkdir -p "$work/$2"; url="sqlite://$work/$2/linli.db"
   else
     local db="linli_bench_$2_$$"
     psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db" >/dev/null
-    dbs+=("$db"); echo "postgres://postgres@127.0.0.1:5432/$db"
+    dbs+=("$db"); url="postgres://postgres@127.0.0.1:5432/$db"
   fi
 }
 
 measure() { # backend
-  local url
-  url=$(database "$1" baseline)
+  database "$1" baseline
   target/release/linli-baseline "$url" 18099 >"$work/baseline-$1.log" 2>&1 &
   server=$!
   wait_for http://127.0.0.1:18099/baseline/requests/1
@@ -42,7 +41,7 @@ measure() { # backend
   done
   kill "$server"; wait "$server" 2>/dev/null || true; server=
 
-  url=$(database "$1" api)
+  database "$1" api
   LINLI_BIND=127.0.0.1:18090 LINLI_DATA_DIR="$work/$1-api" DATABASE_URL="$url" RUST_LOG=warn \
     LINLI_DEMO_HISTORY=0 target/release/linli serve --demo >"$work/api-$1.log" 2>&1 &
   server=$!
