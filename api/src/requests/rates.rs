@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use linli_domain::OrgNodeId;
 use linli_domain::access::Actor;
-use linli_domain::org::NodePath;
 use linli_domain::request::Visibility;
 use linli_domain::stats::{RateInput, Rates, rates};
 use linli_domain::time::{Period, local_month};
@@ -191,7 +190,9 @@ pub async fn request_rates(
                             GroupBy::Category => r.category_id.0.to_string(),
                             GroupBy::Channel => r.channel.as_str().to_owned(),
                             GroupBy::Month => local_month(r.input.submitted_at, tz),
-                            GroupBy::ChildNode => child_under(&node.path, &r.building_path)
+                            GroupBy::ChildNode => node
+                                .path
+                                .child_toward(&r.building_path)
                                 .map(|c| c.0.to_string())
                                 .unwrap_or_else(|| node.id.0.to_string()),
                         };
@@ -227,12 +228,6 @@ pub async fn request_rates(
             })
         })
         .await
-}
-
-/// The child of `parent` on the way down to `path`.
-fn child_under(parent: &NodePath, path: &NodePath) -> Option<OrgNodeId> {
-    let depth = parent.ids().len();
-    path.ids().get(depth).copied()
 }
 
 /// Group key → (public key, label): categories by code and name, nodes by id and name.

@@ -63,6 +63,15 @@ impl NodePath {
             .expect("a parsed path has at least one id")
     }
 
+    /// The child of this node on the way down to `descendant`; `None` when `descendant` is this
+    /// node or not below it.
+    pub fn child_toward(&self, descendant: &NodePath) -> Option<OrgNodeId> {
+        if !self.contains(descendant) {
+            return None;
+        }
+        descendant.ids().get(self.ids().len()).copied()
+    }
+
     /// True when `other` is this node or lies below it.
     pub fn contains(&self, other: &NodePath) -> bool {
         other.0.starts_with(&self.0)
@@ -90,6 +99,16 @@ mod tests {
         assert!(!a.contains(&sibling));
         assert_eq!(b.ids(), vec![OrgNodeId(1), OrgNodeId(2), OrgNodeId(3)]);
         assert_eq!(b.node_id(), OrgNodeId(3));
+    }
+
+    #[test]
+    fn child_toward_a_descendant() {
+        let grid = NodePath::root(OrgNodeId(1)).child(OrgNodeId(2));
+        let building = grid.child(OrgNodeId(3)).child(OrgNodeId(4));
+        assert_eq!(grid.child_toward(&building), Some(OrgNodeId(3)));
+        assert_eq!(grid.child_toward(&grid), None);
+        let elsewhere = NodePath::root(OrgNodeId(9)).child(OrgNodeId(3));
+        assert_eq!(grid.child_toward(&elsewhere), None);
     }
 
     #[test]
