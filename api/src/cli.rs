@@ -191,7 +191,7 @@ pub async fn add_user(settings: &Settings, req: AddUser) -> anyhow::Result<Added
         tokio::task::spawn_blocking(move || crate::auth::password::hash(&pw)).await??
     };
     let pools = open_database(settings).await?;
-    let db = Db::new(pools);
+    let db = Db::new(pools)?;
     let node = req.node.clone();
     let now = SystemClock.now();
     let uname = username.as_str().to_owned();

@@ -65,7 +65,7 @@ impl Application {
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let pools = open_database(settings).await?;
         let backend = pools.backend();
-        let db = Db::new(pools);
+        let db = Db::new(pools)?;
         let now = clock.now();
         let seeded = db
             .write(move |conn| Ok(categories::seed_if_empty(conn, &DEFAULT_CATEGORIES, now)?))

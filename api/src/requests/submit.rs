@@ -290,12 +290,13 @@ pub async fn submit(
                 .await;
         }
     };
-    // 2. On the writer: the request, its event and outbox row, and the key, in one transaction.
+    // 2. On the writer: the request, its event and outbox row, and the key, in one transaction
+    // (on SQLite committed together with the submits queued beside it).
     let outcome = {
         let (by, key, hash) = (actor.user_id, key.clone(), hash.clone());
         state
             .db
-            .write(move |conn| {
+            .write_grouped(move |conn| {
                 Ok(requests::submit(
                     conn,
                     &new,

@@ -16,6 +16,7 @@ on_both_backends!(
     two_handlers_claiming_at_once_one_wins,
     a_retried_submit_returns_the_first_result,
     concurrent_retries_with_one_key_store_one_request,
+    simultaneous_submits_each_store_their_own_request,
     the_sweep_flags_overdue_once_and_the_street_supervises,
     resolved_requests_close_after_the_quiet_period,
     escalation_goes_to_the_street_queue,
@@ -276,6 +277,74 @@ async fn concurrent_retries_with_one_key_store_one_request(backend: Backend) {
     assert_eq!(ids.len(), 1, "every retry answers with the one request");
     let mine = app.get("/api/v1/requests", &resident).await;
     assert_eq!(mine.expect(200)["items"].as_array().unwrap().len(), 1);
+}
+
+/// On SQLite, submits that arrive together are committed together: each must still come back
+/// with its own request, timeline and duplicate hints, and a retry inside the same group must
+/// find the first write.
+async fn simultaneous_submits_each_store_their_own_request(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let residents = [
+        app.resident("demo-resident-1").await,
+        app.resident("demo-resident-2").await,
+        app.resident("demo-resident-4").await,
+    ];
+    let community = app.login("community").await;
+    let before = app
+        .get("/api/v1/requests?limit=100", &community)
+        .await
+        .expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    let sends = (0..30).map(|i| {
+        // Every fifth send repeats the one before it, key and all: a retry.
+        let n = if i % 5 == 4 { i - 1 } else { i };
+        app.client
+            .post(app.url("/api/v1/requests"))
+            .bearer_auth(&residents[n % 3])
+            .header("Idempotency-Key", format!("burst-{n}"))
+            .json(&json!({
+                "category": "property",
+                "description": format!("同时提交 {n}"),
+                "building_code": "DX-03-2",
+            }))
+            .send()
+    });
+    let mut by_send = Vec::new();
+    for r in join_all(sends).await {
+        let r = r.unwrap();
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.unwrap();
+        by_send.push((
+            v["id"].as_i64().unwrap(),
+            v["description"].as_str().unwrap().to_owned(),
+        ));
+    }
+    for (i, (id, description)) in by_send.iter().enumerate() {
+        let n = if i % 5 == 4 { i - 1 } else { i };
+        assert_eq!(description, &format!("同时提交 {n}"));
+        if i % 5 == 4 {
+            assert_eq!(
+                *id,
+                by_send[i - 1].0,
+                "a retry answers with the first request"
+            );
+        }
+        assert_eq!(app.timeline(*id, &community).await, ["request.submitted"]);
+    }
+    let mut ids: Vec<i64> = by_send.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 24);
+    let after = app
+        .get("/api/v1/requests?limit=100", &community)
+        .await
+        .expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, before + 24);
 }
 
 async fn the_sweep_flags_overdue_once_and_the_street_supervises(backend: Backend) {
