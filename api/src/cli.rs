@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use linli_domain::access::RoleKind;
+use linli_domain::access::admin::Label;
+use linli_domain::org::NodeKind;
 use linli_domain::text::{Password, Username};
 use linli_persistence::users::{self, NewUser, RoleBinding};
 use linli_persistence::{StoreError, org};
@@ -39,6 +41,21 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manages districts, the tops of the org tree.
+    District {
+        #[command(subcommand)]
+        command: DistrictCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DistrictCommand {
+    /// Creates a district (区). A real deployment starts here: then `user add` gives it an
+    /// admin, who builds the streets and communities below it over the API.
+    Add {
+        /// Its name, unique among districts, e.g. "莲湖区".
+        name: String,
     },
 }
 
@@ -114,6 +131,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(pw) = added.generated_password {
                 println!("password (shown once): {pw}");
             }
+            Ok(())
+        }
+        Command::District {
+            command: DistrictCommand::Add { name },
+        } => {
+            let settings = Settings::from_env(false).or_else(|_| Settings::from_env(true))?;
+            let district = add_district(&settings, &name).await?;
+            println!("created district {} (id {})", district.name, district.id.0);
             Ok(())
         }
     }
@@ -232,6 +257,36 @@ pub async fn add_user(settings: &Settings, req: AddUser) -> anyhow::Result<Added
     })
 }
 
+/// Creates a district: a root of the org tree.
+pub async fn add_district(settings: &Settings, name: &str) -> anyhow::Result<org::OrgNode> {
+    let name = Label::parse(name)
+        .map_err(|e| anyhow::anyhow!("name: {e}"))?
+        .into_inner();
+    let db = Db::new(open_database(settings).await?)?;
+    let now = SystemClock.now();
+    let wanted = name.clone();
+    db.write(move |conn| {
+        Ok(org::create_node(
+            conn,
+            &org::NewNode {
+                parent: None,
+                kind: NodeKind::District,
+                name: wanted,
+                code: None,
+                latitude: None,
+                longitude: None,
+                property_company_id: None,
+            },
+            now,
+        )?)
+    })
+    .await
+    .map_err(|e| match e.code() {
+        "conflict.duplicate" => anyhow::anyhow!("a district named {name} exists"),
+        _ => anyhow::anyhow!("{}", describe(&e)),
+    })
+}
+
 fn describe(e: &crate::error::ApiError) -> String {
     use std::error::Error;
     match e.source() {
@@ -245,8 +300,11 @@ fn resolve_node(
     conn: &mut linli_persistence::DbConnection,
     spec: &str,
 ) -> Result<org::OrgNode, crate::error::ApiError> {
-    let not_found =
-        || crate::error::ApiError::internal(anyhow::anyhow!("--node: no node `{spec}`"));
+    let not_found = || {
+        crate::error::ApiError::internal(anyhow::anyhow!(
+            "--node: no node `{spec}` (a new deployment first creates its district: linli district add NAME)"
+        ))
+    };
     if let Ok(id) = spec.parse::<i64>() {
         return org::get_node(conn, linli_domain::OrgNodeId(id)).map_err(|e| match e {
             StoreError::NotFound => not_found(),

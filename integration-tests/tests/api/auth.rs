@@ -10,6 +10,7 @@ on_both_backends!(
     expired_access_tokens_are_refused_by_the_clock,
     dev_login_is_off_unless_enabled,
     the_cli_creates_the_first_admin,
+    the_cli_starts_a_deployment_with_its_district,
 );
 
 async fn login_refresh_rotation_and_logout(backend: Backend) {
@@ -204,4 +205,55 @@ async fn the_cli_creates_the_first_admin(backend: Backend) {
         )
         .await;
     res.expect(401);
+}
+
+async fn the_cli_starts_a_deployment_with_its_district(backend: Backend) {
+    use linli_api::cli::{AddUser, add_district, add_user};
+    let app = spawn_app(backend).await;
+    let settings = app.settings();
+
+    // Two operators creating the same district at once: one district.
+    let (a, b) = tokio::join!(
+        add_district(&settings, " 碑林区 "),
+        add_district(&settings, "碑林区")
+    );
+    let district = match (a, b) {
+        (Ok(d), Err(e)) | (Err(e), Ok(d)) => {
+            assert!(e.to_string().contains("碑林区"), "{e}");
+            d
+        }
+        other => panic!("exactly one district is created: {other:?}"),
+    };
+    assert_eq!(district.name, "碑林区");
+    // The demo's district exists already; a name must be one line.
+    assert!(add_district(&settings, "莲湖区").await.is_err());
+    assert!(add_district(&settings, "两行\n名字").await.is_err());
+
+    // Its first admin, who sees it as their root.
+    add_user(
+        &settings,
+        AddUser {
+            username: "beilin".into(),
+            role: "district_admin".into(),
+            node: "碑林区".into(),
+            name: None,
+            password: Some("long-enough-1".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "beilin", "password": "long-enough-1"})),
+        )
+        .await;
+    let token = res.expect(200)["access_token"].as_str().unwrap().to_owned();
+    let roots = app.get("/api/v1/org/roots", &token).await;
+    let roots = roots.expect(200)["items"].as_array().unwrap().clone();
+    assert_eq!(roots.len(), 1);
+    assert_eq!(roots[0]["id"], district.id.0);
+    assert_eq!(roots[0]["kind"], "district");
 }

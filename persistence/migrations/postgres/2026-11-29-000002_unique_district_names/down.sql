@@ -1,0 +1,1 @@
+DROP INDEX org_nodes_root_name_key;
