@@ -118,23 +118,51 @@ fn decode_key(name: &'static str, b64: &str) -> Result<[u8; 32], ConfigError> {
 }
 
 /// Demo secrets are generated once and kept beside the data, so tokens and encrypted phones
-/// survive a restart.
+/// survive a restart. Instances starting together on one data directory agree on one secret:
+/// each writes its candidate to a file of its own and links it into place, which only the
+/// first can do.
 fn demo_secret(dir: &Path, file: &str) -> Result<String, ConfigError> {
     let path = dir.join(file);
     let io = |source| ConfigError::DataDir {
         path: path.display().to_string(),
         source,
     };
-    match std::fs::read_to_string(&path) {
-        Ok(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
-        Ok(_) | Err(_) => {
-            let mut key = [0u8; 32];
-            rand::thread_rng().fill_bytes(&mut key);
-            let s = B64.encode(key);
-            std::fs::write(&path, &s).map_err(io)?;
-            Ok(s)
-        }
+    if let Ok(s) = std::fs::read_to_string(&path)
+        && !s.trim().is_empty()
+    {
+        return Ok(s.trim().to_owned());
     }
+    let mut key = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut key);
+    let candidate = B64.encode(key);
+    let tmp = dir.join(format!(".{file}.{}", uuid::Uuid::new_v4().simple()));
+    write_private(&tmp, &candidate).map_err(io)?;
+    let linked = std::fs::hard_link(&tmp, &path);
+    let outcome = match linked {
+        Ok(()) => Ok(candidate),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            match std::fs::read_to_string(&path) {
+                Ok(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+                // Empty: left by an older version or a full disk; ours replaces it.
+                _ => std::fs::rename(&tmp, &path).map(|()| candidate).map_err(io),
+            }
+        }
+        Err(e) => Err(io(e)),
+    };
+    let _ = std::fs::remove_file(&tmp);
+    outcome
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    f.write_all(contents.as_bytes())?;
+    f.sync_all()
 }
 
 impl Settings {
@@ -292,6 +320,42 @@ mod tests {
         let s = settings(&[], true).unwrap();
         assert!(s.dev_login);
         assert_eq!(s.tz, chrono_tz::Asia::Shanghai);
+    }
+
+    #[test]
+    fn instances_starting_together_agree_on_the_demo_secret() {
+        let dir = std::env::temp_dir().join(format!("linli-cfg-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let barrier = std::sync::Barrier::new(8);
+        let secrets: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        demo_secret(&dir, "secret").unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(secrets.iter().all(|s| s == &secrets[0]), "{secrets:?}");
+        assert_eq!(demo_secret(&dir, "secret").unwrap(), secrets[0]);
+        // Only the secret itself is left, readable by its owner alone.
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["secret"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("secret"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

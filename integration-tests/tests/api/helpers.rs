@@ -91,7 +91,7 @@ pub struct TestApp {
     pub state: web::Data<AppState>,
     /// The environment the app was built from, to build the same settings again (CLI tests).
     pub vars: Vec<(&'static str, String)>,
-    _guard: DbGuard,
+    _guard: Arc<DbGuard>,
 }
 
 /// Options for spawning.
@@ -110,6 +110,15 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// An app with options.
 pub async fn spawn_with(backend: Backend, opts: Spawn) -> TestApp {
+    spawn_instances(backend, opts, 1)
+        .await
+        .pop()
+        .expect("one instance")
+}
+
+/// `n` instances of the app on one fresh database, built at the same time, as when a
+/// deployment scales out: they share the database, the data directory and the clock.
+pub async fn spawn_instances(backend: Backend, opts: Spawn, n: usize) -> Vec<TestApp> {
     let name = format!("linli_test_{}", uuid::Uuid::new_v4().simple());
     let dir = std::env::temp_dir().join(&name);
     std::fs::create_dir_all(&dir).unwrap();
@@ -124,11 +133,11 @@ pub async fn spawn_with(backend: Backend, opts: Spawn) -> TestApp {
             (format!("{base}/{name}"), Some(admin.clone()))
         }
     };
-    let guard = DbGuard {
+    let guard = Arc::new(DbGuard {
         admin_url,
         name,
         dir: dir.clone(),
-    };
+    });
     let vars: Vec<(&str, String)> = vec![
         ("LINLI_BIND", "127.0.0.1:0".into()),
         ("LINLI_DATA_DIR", dir.display().to_string()),
@@ -145,26 +154,37 @@ pub async fn spawn_with(backend: Backend, opts: Spawn) -> TestApp {
             if opts.no_dev_login { "0" } else { "1" }.into(),
         ),
     ];
-    let lookup = |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
-    let mut settings = Settings::from_lookup(&lookup, true).expect("test settings");
-    if opts.no_dev_login {
-        settings.dev_login = false;
-    }
     let clock = Arc::new(ManualClock::new(*START));
-    let app = Application::build(&settings, clock.clone())
-        .await
-        .expect("the app builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state();
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        clock,
-        state,
-        vars,
-        _guard: guard,
-    }
+    let no_dev_login = opts.no_dev_login;
+    let builds = (0..n).map(|_| {
+        let (vars, clock) = (vars.clone(), clock.clone());
+        async move {
+            let lookup = |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
+            let mut settings = Settings::from_lookup(&lookup, true).expect("test settings");
+            if no_dev_login {
+                settings.dev_login = false;
+            }
+            Application::build(&settings, clock)
+                .await
+                .expect("the app builds")
+        }
+    });
+    let apps = futures_util::future::join_all(builds).await;
+    apps.into_iter()
+        .map(|app| {
+            let address = format!("http://127.0.0.1:{}", app.port());
+            let state = app.state();
+            tokio::spawn(app.run_until_stopped());
+            TestApp {
+                address,
+                client: reqwest::Client::new(),
+                clock: clock.clone(),
+                state,
+                vars: vars.clone(),
+                _guard: guard.clone(),
+            }
+        })
+        .collect()
 }
 
 /// A response: status and JSON body (or `Value::Null`).

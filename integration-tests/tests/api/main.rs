@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod categories;
 mod health;
+mod instances;
 mod openapi;
 mod org;
 mod request_access;
