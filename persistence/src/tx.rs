@@ -1,7 +1,7 @@
 //! Transactions and liveness, so that callers above need no Diesel of their own.
 
 use diesel::Connection;
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 
 use crate::connection::DbConnection;
 use crate::error::StoreError;
@@ -29,6 +29,47 @@ where
             Err(inner_err.expect("checked"))
         }
         Err(e) => Err(StoreError::from(e).into()),
+    }
+}
+
+/// Runs `f` in a transaction that, on SQLite, takes the write lock when it begins
+/// (`BEGIN IMMEDIATE`): a transaction that reads first and then writes would otherwise fail
+/// with "database is locked" when another connection (another process: the CLI, a second
+/// instance) wrote in between, since SQLite cannot wait for a lock it would deadlock on.
+/// Nested in another transaction it is a savepoint; on PostgreSQL a plain transaction.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    let outermost_on_sqlite = match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .map_err(StoreError::from)?
+            .is_none(),
+        DbConnection::Postgres(_) => false,
+    };
+    if !outermost_on_sqlite {
+        return transaction(conn, f);
+    }
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+            .map_err(StoreError::from)?;
+    }
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match f(conn) {
+        Ok(v) => {
+            Manager::commit_transaction(conn).map_err(StoreError::from)?;
+            Ok(v)
+        }
+        Err(e) => {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                tracing::warn!(error = %rollback, "rolling back a write transaction failed");
+            }
+            Err(e)
+        }
     }
 }
 

@@ -7,11 +7,16 @@
 //! pay for one commit between them (group commit). Nobody hears "done" before the commit that
 //! made it so. If anything in a group fails, the group is rolled back and its members run again
 //! one by one, so one bad write never costs another its result.
+//!
+//! Every write here runs inside a transaction that takes SQLite's write lock as it begins, so
+//! that another process writing the same file (the CLI, a second instance) makes it wait rather
+//! than fail. A write that opens no transaction of its own is committed all the same, as it
+//! would have been statement by statement; only a panic rolls it back.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use anyhow::anyhow;
-use linli_persistence::tx::transaction;
+use linli_persistence::tx::write_transaction;
 use linli_persistence::{DbConnection, Pools, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
@@ -73,11 +78,19 @@ impl Writer {
     }
 }
 
+/// How a write's closure ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ran {
+    Ok,
+    Err,
+    Panicked,
+}
+
 /// A queued write, its result type erased.
 trait Job: Send {
     fn commit(&self) -> Commit;
-    /// Runs the write and keeps its result; true when it succeeded.
-    fn run(&mut self, conn: &mut DbConnection) -> bool;
+    /// Runs the write and keeps its result.
+    fn run(&mut self, conn: &mut DbConnection) -> Ran;
     /// Records a failure that happened around the write (no connection, a failed commit).
     fn fail(&mut self, e: ApiError);
     /// Sends the result to the waiting caller.
@@ -101,15 +114,20 @@ where
         self.commit
     }
 
-    fn run(&mut self, conn: &mut DbConnection) -> bool {
+    fn run(&mut self, conn: &mut DbConnection) -> Ran {
         let _entered = self.span.enter();
         let f = &mut self.f;
         // A panicking write must not take the thread, and every other write, with it.
-        let result = catch_unwind(AssertUnwindSafe(|| f(conn)))
-            .unwrap_or_else(|_| Err(ApiError::internal(anyhow!("a database write panicked"))));
-        let ok = result.is_ok();
+        let (result, ran) = match catch_unwind(AssertUnwindSafe(|| f(conn))) {
+            Ok(Ok(v)) => (Ok(v), Ran::Ok),
+            Ok(Err(e)) => (Err(e), Ran::Err),
+            Err(_) => (
+                Err(ApiError::internal(anyhow!("a database write panicked"))),
+                Ran::Panicked,
+            ),
+        };
         self.result = Some(result);
-        ok
+        ran
     }
 
     fn fail(&mut self, e: ApiError) {
@@ -151,11 +169,22 @@ fn serve(pools: &Pools, mut rx: mpsc::Receiver<Box<dyn Job>>) {
 }
 
 fn write_alone(pools: &Pools, mut job: Box<dyn Job>) {
-    match pools.writer() {
-        Ok(mut conn) => {
-            job.run(&mut conn);
+    let mut conn = match pools.writer() {
+        Ok(conn) => conn,
+        Err(e) => {
+            job.fail(ApiError::unavailable(e));
+            return job.deliver();
         }
-        Err(e) => job.fail(ApiError::unavailable(e)),
+    };
+    let committed = write_transaction(&mut conn, |conn| match job.run(conn) {
+        // What the write did before its error stays, as outside a transaction.
+        Ran::Ok | Ran::Err => Ok(()),
+        Ran::Panicked => Err(StoreError::Corrupt("a database write panicked".into())),
+    });
+    if let Err(e) = committed
+        && !matches!(e, StoreError::Corrupt(_))
+    {
+        job.fail(ApiError::from(e));
     }
     job.deliver();
 }
@@ -180,9 +209,9 @@ fn write_group(pools: &Pools, mut group: Vec<Box<dyn Job>>) {
         return write_alone(pools, job);
     }
     let together = match pools.writer() {
-        Ok(mut conn) => transaction(&mut conn, |conn| {
+        Ok(mut conn) => write_transaction(&mut conn, |conn| {
             for job in group.iter_mut() {
-                if !job.run(conn) {
+                if job.run(conn) != Ran::Ok {
                     return Err(GroupFailed::Member);
                 }
             }
@@ -346,7 +375,7 @@ mod tests {
             tasks.push(tokio::spawn(async move {
                 w.run(Commit::Grouped, move |conn| {
                     runs.fetch_add(1, Ordering::SeqCst);
-                    transaction(conn, |conn| {
+                    linli_persistence::tx::transaction(conn, |conn| {
                         insert(conn, n)?;
                         match n {
                             3 => Err(ApiError::internal(anyhow!("member 3 fails"))),
