@@ -54,6 +54,8 @@ pub struct Settings {
     pub run_workers: bool,
     /// Days a resolved request waits for a rating before it closes by itself.
     pub auto_close_days: i64,
+    /// WeChat, when configured; every WeChat feature is off without it.
+    pub wechat: Option<crate::wechat::WechatSettings>,
 }
 
 /// A setting that is missing or wrong; start-up stops with it.
@@ -193,11 +195,11 @@ impl Settings {
         };
         let redis_url = get("REDIS_URL").filter(|s| !s.is_empty());
         if let Some(r) = &redis_url
-            && !(r.starts_with("redis://") || r.starts_with("rediss://"))
+            && !r.starts_with("redis://")
         {
             return Err(invalid(
                 "REDIS_URL",
-                "must start with redis:// or rediss://",
+                "must start with redis:// (TLS to Redis, rediss://, is not built in)",
             ));
         }
         let jwt_secret = match get("LINLI_JWT_SECRET").filter(|s| !s.is_empty()) {
@@ -288,6 +290,7 @@ impl Settings {
             db_connections: number("LINLI_DB_CONNECTIONS", 8, 1, 256)? as u32,
             run_workers: !flag(get, "LINLI_NO_WORKERS")?,
             auto_close_days: number("LINLI_AUTO_CLOSE_DAYS", 7, 1, 90)?,
+            wechat: crate::wechat::WechatSettings::from_lookup(get)?,
         })
     }
 

@@ -1,26 +1,47 @@
-//! Encryption of personal data at rest (AES-256-GCM with `LINLI_DATA_KEY`).
+//! Encryption of personal data at rest (AES-256-GCM with `LINLI_DATA_KEY`), and keyed hashes
+//! to look such data up without decrypting it.
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 /// Encrypts and decrypts personal data. The format is `v1:` + base64(nonce ‖ ciphertext), so
 /// the scheme can change later without guessing.
 #[derive(Clone)]
-pub struct DataCipher(Aes256Gcm);
+pub struct DataCipher {
+    aead: Aes256Gcm,
+    /// A key of its own for look-up hashes, derived from the data key, so that a hash never
+    /// reveals anything about the encryption key.
+    lookup: [u8; 32],
+}
 
 impl DataCipher {
     /// A cipher with the 32-byte key.
     pub fn new(key: &[u8; 32]) -> Self {
-        DataCipher(Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)))
+        let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
+        derive.update(b"linli/lookup-hash/v1");
+        DataCipher {
+            aead: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)),
+            lookup: derive.finalize().into_bytes().into(),
+        }
+    }
+
+    /// A keyed hash (HMAC-SHA-256, hex) of a normalised value: equal values hash equal, so an
+    /// index finds them, but without the key a table of all phone numbers cannot reverse it.
+    pub fn lookup_hash(&self, value: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.lookup).expect("any key length");
+        mac.update(value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// Encrypts a value with a fresh nonce.
     pub fn encrypt(&self, plain: &str) -> Result<String, anyhow::Error> {
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
         let ct = self
-            .0
+            .aead
             .encrypt(&nonce, plain.as_bytes())
             .map_err(|_| anyhow::anyhow!("encryption failed"))?;
         let mut out = nonce.to_vec();
@@ -39,7 +60,7 @@ impl DataCipher {
         }
         let (nonce, ct) = bytes.split_at(12);
         let plain = self
-            .0
+            .aead
             .decrypt(Nonce::from_slice(nonce), ct)
             .map_err(|_| anyhow::anyhow!("decryption failed (wrong LINLI_DATA_KEY?)"))?;
         Ok(String::from_utf8(plain)?)
@@ -58,5 +79,15 @@ mod tests {
         assert_ne!(e, c.encrypt("13812345678").unwrap(), "fresh nonce");
         assert_eq!(c.decrypt(&e).unwrap(), "13812345678");
         assert!(DataCipher::new(&[2u8; 32]).decrypt(&e).is_err());
+    }
+
+    #[test]
+    fn lookup_hashes_are_stable_and_keyed() {
+        let c = DataCipher::new(&[1u8; 32]);
+        let h = c.lookup_hash("13812345678");
+        assert_eq!(h, c.lookup_hash("13812345678"));
+        assert_ne!(h, c.lookup_hash("13812345679"));
+        assert_ne!(h, DataCipher::new(&[2u8; 32]).lookup_hash("13812345678"));
+        assert_eq!(h.len(), 64);
     }
 }

@@ -186,6 +186,12 @@ impl ApiError {
         e
     }
 
+    /// Keeps the cause, for the log (5xx) or the caller's inspection.
+    pub fn with_cause(mut self, cause: impl Into<anyhow::Error>) -> Self {
+        self.cause = Some(cause.into());
+        self
+    }
+
     /// Adds structured details.
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
         self.details = Some(Details::Json(details));

@@ -82,6 +82,11 @@ impl Application {
                 "development login (POST /api/v1/auth/dev/login) is ON: never in production"
             );
         }
+        let redis = match &settings.redis_url {
+            Some(url) => Some(crate::shared::connect(url).await?),
+            None => None,
+        };
+        let wechat = crate::wechat::start(settings.wechat.clone(), redis.clone())?;
         let state = web::Data::new(AppState {
             db,
             clock,
@@ -91,6 +96,7 @@ impl Application {
             dev_login: settings.dev_login,
             auto_close_days: settings.auto_close_days,
             caches: Arc::default(),
+            wechat,
         });
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding LINLI_BIND {}", settings.bind))?;

@@ -9,6 +9,7 @@ use crate::cache::Caches;
 use crate::clock::Clock;
 use crate::crypto::DataCipher;
 use crate::db::Db;
+use crate::wechat::Wechat;
 
 /// Shared application state.
 pub struct AppState {
@@ -28,4 +29,13 @@ pub struct AppState {
     pub auto_close_days: i64,
     /// Short-lived caches of actors and categories.
     pub caches: Arc<Caches>,
+    /// WeChat's server API; `None` when WeChat is not configured.
+    pub wechat: Option<Arc<Wechat>>,
+}
+
+impl AppState {
+    /// WeChat, or the answer that it is off.
+    pub fn wechat(&self) -> Result<&Wechat, crate::error::ApiError> {
+        self.wechat.as_deref().ok_or_else(crate::wechat::disabled)
+    }
 }

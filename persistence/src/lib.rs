@@ -14,6 +14,7 @@ pub mod names;
 pub mod org;
 pub mod pool;
 pub mod requests;
+pub mod residents;
 pub mod schema;
 mod time;
 pub mod tokens;

@@ -37,6 +37,10 @@ diesel::table! {
         openid -> Nullable<Text>,
         active -> Bool,
         created_at -> Timestamp,
+        unionid -> Nullable<Text>,
+        phone_enc -> Nullable<Text>,
+        phone_masked -> Nullable<Text>,
+        phone_hash -> Nullable<Text>,
     }
 }
 

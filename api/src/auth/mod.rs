@@ -4,6 +4,7 @@
 mod extractor;
 pub mod jwt;
 pub mod password;
+pub mod resident;
 pub mod session;
 
 pub use extractor::Auth;

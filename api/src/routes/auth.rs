@@ -1,12 +1,10 @@
 use actix_web::{HttpResponse, get, post, web};
-use linli_domain::access::RoleKind;
-use linli_persistence::StoreError;
-use linli_persistence::tx::transaction;
-use linli_persistence::users::{self, NewUser, RoleBinding};
+use linli_persistence::residents::{self, WechatIdentity};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Auth;
+use crate::auth::resident;
 use crate::auth::session::{self, TokenPair};
 use crate::dto::RoleView;
 use crate::error::{ApiError, ErrorEnvelope, Msg};
@@ -108,36 +106,11 @@ pub async fn dev_login(
             ),
         )]));
     }
-    let now = state.clock.now();
-    let user = state
-        .db
-        .write(move |conn| {
-            transaction(conn, |conn| match users::find_by_openid(conn, &openid) {
-                Ok(u) => Ok(u),
-                Err(StoreError::NotFound) => {
-                    let u = users::create_user(
-                        conn,
-                        &NewUser {
-                            display_name: format!(
-                                "居民{}",
-                                &openid.chars().take(8).collect::<String>()
-                            ),
-                            openid: Some(openid.clone()),
-                            ..NewUser::default()
-                        },
-                        now,
-                    )?;
-                    users::add_role(conn, u.id, RoleKind::Resident, RoleBinding::Unbound, now)?;
-                    Ok(u)
-                }
-                Err(e) => Err(ApiError::from(e)),
-            })
-        })
-        .await?;
-    if !user.active {
-        return Err(session::account_disabled());
-    }
-    Ok(HttpResponse::Ok().json(session::issue(&state, user.id, None).await?))
+    let who = WechatIdentity {
+        openid,
+        unionid: None,
+    };
+    Ok(HttpResponse::Ok().json(resident::sign_in(&state, who).await?))
 }
 
 /// The current user.
@@ -149,6 +122,9 @@ pub struct Me {
     username: Option<String>,
     /// Display name.
     display_name: String,
+    /// The phone shared through WeChat, masked (`138****5678`); absent until shared.
+    #[schema(example = "138****5678")]
+    phone: Option<String>,
     /// Roles, each bound to an org node or a property company.
     roles: Vec<RoleView>,
 }
@@ -159,11 +135,17 @@ pub struct Me {
     (status = 401, body = ErrorEnvelope),
 ))]
 #[get("/me")]
-pub async fn me(auth: Auth) -> HttpResponse {
-    HttpResponse::Ok().json(Me {
+pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let id = auth.user.id;
+    let phone = state
+        .db
+        .read(move |conn| Ok(residents::masked_phone(conn, id)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(Me {
         id: auth.user.id.0,
         username: auth.user.username.clone(),
         display_name: auth.user.display_name.clone(),
+        phone,
         roles: auth.roles.iter().map(RoleView::from).collect(),
-    })
+    }))
 }

@@ -7,6 +7,7 @@ pub mod org;
 pub mod requests;
 pub mod stats;
 pub mod users;
+pub mod wechat;
 
 use utoipa_actix_web::scope::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,7 +22,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(auth::refresh)
                 .service(auth::logout)
                 .service(auth::dev_login)
+                .service(wechat::wechat_login)
                 .service(auth::me)
+                .service(wechat::share_phone)
                 .configure(org::configure)
                 .configure(users::configure)
                 .configure(categories::configure)

@@ -101,6 +101,19 @@ pub struct Spawn {
     pub demo_history: bool,
     /// Development login off.
     pub no_dev_login: bool,
+    /// More settings (WeChat's fake, Redis…).
+    pub env: Vec<(&'static str, String)>,
+}
+
+/// The Redis the tests may use (`TEST_REDIS_URL`), if any.
+pub fn test_redis_url() -> Option<String> {
+    match std::env::var("TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!("TEST_REDIS_URL is not set: skipping the Redis part");
+            None
+        }
+    }
 }
 
 /// An app with the demo community (org tree and accounts) and no requests.
@@ -138,7 +151,7 @@ pub async fn spawn_instances(backend: Backend, opts: Spawn, n: usize) -> Vec<Tes
         name,
         dir: dir.clone(),
     });
-    let vars: Vec<(&str, String)> = vec![
+    let mut vars: Vec<(&str, String)> = vec![
         ("LINLI_BIND", "127.0.0.1:0".into()),
         ("LINLI_DATA_DIR", dir.display().to_string()),
         ("DATABASE_URL", database_url),
@@ -154,12 +167,19 @@ pub async fn spawn_instances(backend: Backend, opts: Spawn, n: usize) -> Vec<Tes
             if opts.no_dev_login { "0" } else { "1" }.into(),
         ),
     ];
+    vars.extend(opts.env.iter().cloned());
     let clock = Arc::new(ManualClock::new(*START));
     let no_dev_login = opts.no_dev_login;
     let builds = (0..n).map(|_| {
         let (vars, clock) = (vars.clone(), clock.clone());
         async move {
-            let lookup = |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
+            // Later entries (a test's own settings) override earlier ones.
+            let lookup = |k: &str| {
+                vars.iter()
+                    .rev()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.clone())
+            };
             let mut settings = Settings::from_lookup(&lookup, true).expect("test settings");
             if no_dev_login {
                 settings.dev_login = false;
@@ -214,6 +234,7 @@ impl TestApp {
         let lookup = |k: &str| {
             self.vars
                 .iter()
+                .rev()
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| v.clone())
         };

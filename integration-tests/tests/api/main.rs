@@ -1,6 +1,7 @@
 //! One integration-test binary, a module per feature. Every test runs on SQLite, and on
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod fake_wechat;
 mod helpers;
 
 mod auth;
@@ -13,3 +14,4 @@ mod request_access;
 mod requests;
 mod stats;
 mod users;
+mod wechat;

@@ -1,0 +1,45 @@
+//! A resident signs in by their WeChat identity (or, in development, by any openid).
+
+use linli_persistence::residents::{self, WechatIdentity};
+
+use super::session::{self, TokenPair};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A new resident's name until they choose one: recognisable to staff without exposing the
+/// openid.
+fn first_name(openid: &str) -> String {
+    let tail: Vec<char> = openid.chars().rev().take(4).collect();
+    format!("居民{}", tail.into_iter().rev().collect::<String>())
+}
+
+/// Finds or creates the resident and starts a session.
+pub async fn sign_in(state: &AppState, who: WechatIdentity) -> Result<TokenPair, ApiError> {
+    let now = state.clock.now();
+    let user = state
+        .db
+        .write(move |conn| {
+            Ok(residents::sign_in(
+                conn,
+                &who,
+                &first_name(&who.openid),
+                now,
+            )?)
+        })
+        .await?;
+    if !user.active {
+        return Err(session::account_disabled());
+    }
+    session::issue(state, user.id, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_names_show_only_the_openids_tail() {
+        assert_eq!(first_name("oAbCdEfGh1234"), "居民1234");
+        assert_eq!(first_name("ab"), "居民ab");
+    }
+}
