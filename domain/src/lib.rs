@@ -4,6 +4,7 @@
 //! and the time, and return the new state and events, or a typed error. Time is always passed in.
 
 pub mod access;
+pub mod binding;
 pub mod category;
 pub mod ids;
 pub mod org;

@@ -6,6 +6,7 @@
 //! Lookups by a unique key use `get_result`, not `first`: `first` binds `LIMIT ?`, and SQLite
 //! recompiles a statement whose LIMIT is a bound parameter on every execution.
 
+pub mod bindings;
 pub mod categories;
 pub mod connection;
 pub mod error;

@@ -175,3 +175,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     idempotency_keys
 );
+
+diesel::table! {
+    household_bindings (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        household_id -> BigInt,
+        household_path -> Text,
+        community_id -> BigInt,
+        status -> Text,
+        note -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        left_at -> Nullable<Timestamp>,
+    }
+}

@@ -293,6 +293,8 @@ fn seed_org_and_accounts(
             RoleBinding::Node(household.id),
             now,
         )?;
+        // Known to the community already: their binding is on record as approved.
+        linli_persistence::bindings::record_approved(conn, u.id, &household, None, now)?;
         accounts.insert(openid.to_string(), u.id);
     }
     let _ = compound_nodes;

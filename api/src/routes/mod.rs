@@ -1,6 +1,7 @@
 //! The route table. Handlers translate HTTP to calls on the domain and storage and back.
 
 pub mod auth;
+pub mod bindings;
 pub mod categories;
 pub mod health;
 pub mod org;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(wechat::share_phone)
                 .configure(org::configure)
                 .configure(users::configure)
+                .configure(bindings::configure)
                 .configure(categories::configure)
                 .configure(requests::configure)
                 .configure(stats::configure),

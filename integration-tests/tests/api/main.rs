@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod categories;
 mod health;
+mod households;
 mod instances;
 mod openapi;
 mod org;
