@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod fallback;
 pub mod i18n;
+pub mod notify;
 pub mod openapi;
 pub mod requests;
 pub mod routes;

@@ -1,5 +1,5 @@
-//! Background work: the overdue sweep and auto-close. Each pass is a function the tests call
-//! directly with a set clock; the server runs them on an interval.
+//! Background work: the overdue sweep and auto-close, and WeChat notifications. Each pass is a
+//! function the tests call directly with a set clock; the server runs them on an interval.
 
 use std::time::Duration;
 
@@ -10,8 +10,24 @@ use crate::state::AppState;
 /// How often the server sweeps.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// Starts the periodic sweep on the current runtime.
+/// How often notifications are taken from the outbox and sent.
+const NOTIFY_EVERY: Duration = Duration::from_secs(2);
+
+/// Starts the periodic sweep (and, with WeChat, the notifications) on the current runtime.
 pub fn spawn(state: web::Data<AppState>) {
+    if state.wechat.is_some() {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(NOTIFY_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = crate::notify::run_once(&state).await {
+                    tracing::error!(error = ?e, "notification pass failed");
+                }
+            }
+        });
+    }
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -7,6 +7,7 @@ pub mod access;
 pub mod binding;
 pub mod category;
 pub mod ids;
+pub mod notify;
 pub mod org;
 pub mod request;
 pub mod stats;

@@ -69,6 +69,22 @@ pub fn sign_in(
     }
 }
 
+/// Links an account (a staff member's, typically) to a WeChat identity, so that it can receive
+/// subscribe messages. An openid already linked to another account is `Duplicate("openid")`.
+pub fn link(conn: &mut DbConnection, user: UserId, who: &WechatIdentity) -> Result<(), StoreError> {
+    let n = diesel::update(users::table.find(user.0))
+        .set((
+            users::openid.eq(&who.openid),
+            users::unionid.eq(&who.unionid),
+        ))
+        .execute(conn)
+        .map_err(|e| crate::error::on_unique(e, &[("openid", "openid"), ("unionid", "unionid")]))?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 /// A phone number as stored: encrypted, masked for display, and its keyed look-up hash.
 #[derive(Debug, Clone)]
 pub struct StoredPhone {

@@ -173,7 +173,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     requests,
     request_events,
     outbox,
-    idempotency_keys
+    idempotency_keys,
+    notifications,
 );
 
 diesel::table! {
@@ -190,5 +191,38 @@ diesel::table! {
         decided_by -> Nullable<BigInt>,
         decided_at -> Nullable<Timestamp>,
         left_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        community_id -> BigInt,
+        recipient_id -> BigInt,
+        kind -> Text,
+        dedup -> Text,
+        template_id -> Text,
+        page -> Text,
+        data -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_errcode -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_attempts (id) {
+        id -> BigInt,
+        notification_id -> BigInt,
+        attempted_at -> Timestamp,
+        outcome -> Text,
+        errcode -> Nullable<BigInt>,
+        error -> Nullable<Text>,
     }
 }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod bindings;
 pub mod categories;
 pub mod health;
+pub mod notifications;
 pub mod org;
 pub mod requests;
 pub mod stats;
@@ -26,11 +27,13 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(wechat::wechat_login)
                 .service(auth::me)
                 .service(wechat::share_phone)
+                .service(wechat::link_wechat)
                 .configure(org::configure)
                 .configure(users::configure)
                 .configure(bindings::configure)
                 .configure(categories::configure)
                 .configure(requests::configure)
+                .configure(notifications::configure)
                 .configure(stats::configure),
         );
 }

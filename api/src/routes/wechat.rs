@@ -116,3 +116,45 @@ pub async fn share_phone(
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
+
+/// Links the caller's account (a staff member's, typically) to their WeChat, with a code from
+/// `wx.login`, so that they receive subscribe messages: a request dispatched to them, a
+/// deadline coming. Signing in stays as it was.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = WechatCode, responses(
+    (status = 204),
+    (status = 401, body = ErrorEnvelope),
+    (status = 409, description = "That WeChat is linked to another account (`wechat.already_linked`)", body = ErrorEnvelope),
+    (status = 503, description = "WeChat is busy, unreachable or not configured", body = ErrorEnvelope),
+))]
+#[post("/me/wechat")]
+pub async fn link_wechat(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<WechatCode>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code(&body.0)?;
+    let session = state.wechat()?.code_to_session(code).await?;
+    let who = WechatIdentity {
+        openid: session.openid,
+        unionid: session.unionid,
+    };
+    let user = auth.user.id;
+    let linked = state
+        .db
+        .write(move |conn| Ok(residents::link(conn, user, &who)))
+        .await?;
+    match linked {
+        Ok(()) => {
+            state.caches.actors.forget(&user);
+            Ok(HttpResponse::NoContent().finish())
+        }
+        Err(linli_persistence::StoreError::Duplicate(_)) => Err(ApiError::conflict(
+            "wechat.already_linked",
+            Msg::new(
+                "该微信已关联其他账号",
+                "This WeChat is already linked to another account",
+            ),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -78,7 +78,16 @@ impl Wechat {
         &self.settings.appid
     }
 
-    fn url(&self, path: &str) -> String {
+    /// The settings it was built with.
+    pub fn settings(&self) -> &WechatSettings {
+        &self.settings
+    }
+
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.settings.api_base)
     }
 

@@ -4,6 +4,7 @@
 mod client;
 mod error;
 mod settings;
+pub mod subscribe;
 mod token;
 
 pub use client::{Session, SharedPhone, Wechat};

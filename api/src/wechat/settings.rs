@@ -1,6 +1,7 @@
 //! WeChat settings. Without an app id and secret every WeChat feature is off and the server
 //! says so at start-up; the rest of the service runs as usual.
 
+use linli_domain::notify::NoticeKind;
 use secrecy::SecretString;
 
 use crate::config::ConfigError;
@@ -17,6 +18,31 @@ pub struct WechatSettings {
     pub secret: SecretString,
     /// WeChat's server API, without a trailing slash (tests point it at a local fake).
     pub api_base: String,
+    /// Subscribe-message template ids by notice; a notice without one is not sent.
+    pub templates: Vec<(NoticeKind, String)>,
+    /// The mini-program page a message opens, given `?id=<request id>`.
+    pub request_page: String,
+    /// Which version of the mini-program messages open: `formal`, `trial` or `developer`.
+    pub miniprogram_state: String,
+}
+
+/// The variable naming each notice's template.
+pub const TEMPLATE_VARS: [(NoticeKind, &str); 5] = [
+    (NoticeKind::Taken, "LINLI_WECHAT_TEMPLATE_TAKEN"),
+    (NoticeKind::Resolved, "LINLI_WECHAT_TEMPLATE_RESOLVED"),
+    (NoticeKind::Reopened, "LINLI_WECHAT_TEMPLATE_REOPENED"),
+    (NoticeKind::Assigned, "LINLI_WECHAT_TEMPLATE_ASSIGNED"),
+    (NoticeKind::DueSoon, "LINLI_WECHAT_TEMPLATE_DUE_SOON"),
+];
+
+impl WechatSettings {
+    /// The template for a notice, if configured.
+    pub fn template(&self, kind: NoticeKind) -> Option<&str> {
+        self.templates
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, t)| t.as_str())
+    }
 }
 
 impl WechatSettings {
@@ -64,10 +90,41 @@ impl WechatSettings {
                 reason: "must be an http(s) URL".into(),
             });
         }
+        let mut templates = Vec::new();
+        for (kind, name) in TEMPLATE_VARS {
+            if let Some(t) = value(name) {
+                if t.len() > 128
+                    || !t
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                {
+                    return Err(ConfigError::Invalid {
+                        name,
+                        reason: "a template id is letters, digits, - and _".into(),
+                    });
+                }
+                templates.push((kind, t));
+            }
+        }
+        let request_page = value("LINLI_WECHAT_PAGE_REQUEST")
+            .unwrap_or_else(|| "pages/request/detail".into())
+            .trim_start_matches('/')
+            .to_owned();
+        let miniprogram_state =
+            value("LINLI_WECHAT_MINIPROGRAM_STATE").unwrap_or_else(|| "formal".into());
+        if !matches!(miniprogram_state.as_str(), "formal" | "trial" | "developer") {
+            return Err(ConfigError::Invalid {
+                name: "LINLI_WECHAT_MINIPROGRAM_STATE",
+                reason: "one of formal, trial, developer".into(),
+            });
+        }
         Ok(Some(WechatSettings {
             appid,
             secret: SecretString::from(secret),
             api_base: api_base.trim_end_matches('/').to_owned(),
+            templates,
+            request_page,
+            miniprogram_state,
         }))
     }
 }
@@ -132,6 +189,22 @@ mod tests {
                     ("LINLI_WECHAT_API_BASE", "ftp://x"),
                 ],
                 "LINLI_WECHAT_API_BASE",
+            ),
+            (
+                vec![
+                    ("LINLI_WECHAT_APPID", "wx1"),
+                    ("LINLI_WECHAT_SECRET", "s"),
+                    ("LINLI_WECHAT_TEMPLATE_RESOLVED", "has space"),
+                ],
+                "LINLI_WECHAT_TEMPLATE_RESOLVED",
+            ),
+            (
+                vec![
+                    ("LINLI_WECHAT_APPID", "wx1"),
+                    ("LINLI_WECHAT_SECRET", "s"),
+                    ("LINLI_WECHAT_MINIPROGRAM_STATE", "beta"),
+                ],
+                "LINLI_WECHAT_MINIPROGRAM_STATE",
             ),
         ] {
             let e = read(&vars).unwrap_err();

@@ -2,7 +2,7 @@
 //! error codes of the endpoints Linli calls, and counting the calls. Tests script it: which
 //! login codes belong to whom, which fail with which errcode, which phone a code shares.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,6 +31,10 @@ struct State {
     issued: usize,
     /// How long a token fetch takes (to widen races).
     token_delay: Duration,
+    /// Subscribe messages WeChat accepted, as sent.
+    messages: Vec<Value>,
+    /// Per openid, the errcodes the next sends answer with (then success).
+    send_failures: HashMap<String, VecDeque<i64>>,
 }
 
 /// The fake server; it stops when dropped.
@@ -167,6 +171,62 @@ async fn phone_number(
     }
 }
 
+/// WeChat's documented limits on subscribe-message values; a message breaking one is refused
+/// whole with 47003, as WeChat does.
+fn value_ok(key: &str, value: &str) -> bool {
+    let n = value.chars().count();
+    let kind = key.trim_end_matches(|c: char| c.is_ascii_digit());
+    match kind {
+        "thing" => (1..=20).contains(&n),
+        "phrase" => {
+            (1..=5).contains(&n)
+                && value
+                    .chars()
+                    .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        }
+        "name" => (1..=10).contains(&n) || (value.is_ascii() && (1..=20).contains(&n)),
+        "character_string" => (1..=32).contains(&n) && value.chars().all(|c| c.is_ascii_graphic()),
+        "time" => (1..=24).contains(&n) && value.contains('年') && value.contains(':'),
+        _ => false,
+    }
+}
+
+async fn subscribe_send(
+    state: web::Data<Arc<Mutex<State>>>,
+    q: web::Query<TokenQuery>,
+    body: web::Json<Value>,
+) -> HttpResponse {
+    let mut s = state.lock().unwrap();
+    *s.calls.entry("subscribe_send").or_default() += 1;
+    if let Some(refused) = refuse_token(&s, &q) {
+        return refused;
+    }
+    let touser = body["touser"].as_str().unwrap_or_default().to_owned();
+    if let Some(code) = s
+        .send_failures
+        .get_mut(&touser)
+        .and_then(VecDeque::pop_front)
+    {
+        return err(code, "scripted failure");
+    }
+    let Some(data) = body["data"].as_object() else {
+        return err(47003, "argument invalid! data is empty");
+    };
+    for (key, v) in data {
+        if !value_ok(key, v["value"].as_str().unwrap_or_default()) {
+            return err(
+                47003,
+                &format!("argument invalid! data.{key}.value invalid"),
+            );
+        }
+    }
+    if body["template_id"].as_str().is_none_or(str::is_empty) {
+        return err(40037, "invalid template id");
+    }
+    s.messages.push(body.into_inner());
+    err(0, "ok")
+}
+
 impl FakeWechat {
     /// Starts a fake on a free port.
     pub async fn start() -> FakeWechat {
@@ -184,6 +244,10 @@ impl FakeWechat {
                 .route(
                     "/wxa/business/getuserphonenumber",
                     web::post().to(phone_number),
+                )
+                .route(
+                    "/cgi-bin/message/subscribe/send",
+                    web::post().to(subscribe_send),
                 )
         })
         .workers(1)
@@ -247,8 +311,37 @@ impl FakeWechat {
         self.state.lock().unwrap().token_delay = delay;
     }
 
+    /// The next sends to `openid` fail with these errcodes, in order.
+    pub fn fail_sends(&self, openid: &str, errcodes: &[i64]) {
+        self.state
+            .lock()
+            .unwrap()
+            .send_failures
+            .insert(openid.into(), errcodes.iter().copied().collect());
+    }
+
+    /// The subscribe messages WeChat accepted, in order.
+    pub fn messages(&self) -> Vec<Value> {
+        self.state.lock().unwrap().messages.clone()
+    }
+
+    /// Templates for every notice, named `tpl-<kind>`, on top of [`FakeWechat::env`].
+    pub fn env_with_templates(&self) -> Vec<(&'static str, String)> {
+        let mut env = self.env();
+        for (name, kind) in [
+            ("LINLI_WECHAT_TEMPLATE_TAKEN", "taken"),
+            ("LINLI_WECHAT_TEMPLATE_RESOLVED", "resolved"),
+            ("LINLI_WECHAT_TEMPLATE_REOPENED", "reopened"),
+            ("LINLI_WECHAT_TEMPLATE_ASSIGNED", "assigned"),
+            ("LINLI_WECHAT_TEMPLATE_DUE_SOON", "due_soon"),
+        ] {
+            env.push((name, format!("tpl-{kind}")));
+        }
+        env
+    }
+
     /// How many times an endpoint was called (`stable_token`, `jscode2session`,
-    /// `getuserphonenumber`, `force_refresh`).
+    /// `getuserphonenumber`, `force_refresh`, `subscribe_send`).
     pub fn calls(&self, endpoint: &str) -> usize {
         self.state
             .lock()

@@ -361,6 +361,11 @@ impl TestApp {
             .unwrap()
     }
 
+    /// One notification pass (outbox → queue → WeChat), as the worker runs it.
+    pub async fn notify(&self) -> linli_api::notify::NotifyReport {
+        linli_api::notify::run_once(&self.state).await.unwrap()
+    }
+
     /// The event types of a request's timeline, in order.
     pub async fn timeline(&self, id: i64, token: &str) -> Vec<String> {
         let res = self.get(&format!("/api/v1/requests/{id}"), token).await;

@@ -9,6 +9,7 @@ mod categories;
 mod health;
 mod households;
 mod instances;
+mod notifications;
 mod openapi;
 mod org;
 mod request_access;

@@ -77,6 +77,21 @@ async fn wechat_login_creates_a_resident_once_and_maps_wechats_errors(backend: B
         .unwrap();
     assert_eq!(unionid.as_deref(), Some("u-union-1"));
 
+    // A staff member links their WeChat to receive messages; a WeChat already linked elsewhere
+    // is refused.
+    fake.login_code("link-1", "o-resident-abcd", None);
+    fake.login_code("link-2", "o-staff-grid2", None);
+    let grid2 = app.login("grid2").await;
+    let res = app
+        .post("/api/v1/me/wechat", &grid2, json!({"code": "link-1"}))
+        .await;
+    res.expect(409);
+    assert_eq!(res.code(), "wechat.already_linked");
+    let res = app
+        .post("/api/v1/me/wechat", &grid2, json!({"code": "link-2"}))
+        .await;
+    assert_eq!(res.status, 204, "{res:?}");
+
     // Two first logins of a new person at once: one account.
     fake.login_code("race-1", "o-newcomer", None);
     fake.login_code("race-2", "o-newcomer", None);
@@ -109,7 +124,7 @@ async fn wechat_login_creates_a_resident_once_and_maps_wechats_errors(backend: B
     assert_eq!(res.body["error"]["details"][0]["field"], "code");
     assert_eq!(
         fake.calls("jscode2session"),
-        10,
+        12,
         "a blank code never reaches WeChat"
     );
 

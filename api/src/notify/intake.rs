@@ -1,0 +1,144 @@
+//! From the outbox to the notifications queue: each event is taken once (by whichever instance
+//! gets it first), the rules say who is told, and a message is queued for each, or recorded as
+//! skipped when there is no template or the person has no WeChat.
+
+use chrono::{DateTime, Utc};
+use linli_domain::notify::{self, Notice};
+use linli_domain::request::{Assignee, EventKind};
+use linli_domain::{RequestId, UserId};
+use linli_persistence::notifications::{self, DeliveryStatus, NewNotification};
+use linli_persistence::outbox::{self, OutboxItem};
+use linli_persistence::requests::{self, RequestRecord};
+use linli_persistence::tx::transaction;
+use linli_persistence::{DbConnection, StoreError, users};
+
+use super::render::{self, Facts};
+use crate::state::AppState;
+use crate::wechat::WechatSettings;
+
+/// Events taken per pass.
+const BATCH: i64 = 200;
+
+/// Takes what the outbox holds; returns how many events and how many messages were queued.
+pub async fn run(state: &AppState, wechat: &WechatSettings) -> anyhow::Result<(usize, usize)> {
+    let now = state.clock.now();
+    let tz = state.tz;
+    let settings = wechat.clone();
+    let counts = state
+        .db
+        .write(move |conn| {
+            let mut taken = 0;
+            let mut queued = 0;
+            for item in outbox::unprocessed(conn, BATCH)? {
+                // One event at a time: a bad one is logged and left, the rest go on.
+                match transaction(conn, |conn| take(conn, &item, &settings, now, tz)) {
+                    Ok(Some(n)) => {
+                        taken += 1;
+                        queued += n;
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::error!(
+                        outbox = item.id,
+                        error = &e as &dyn std::error::Error,
+                        "could not turn an event into notifications"
+                    ),
+                }
+            }
+            Ok((taken, queued))
+        })
+        .await?;
+    Ok(counts)
+}
+
+/// Takes one outbox row; `None` when another instance took it.
+fn take(
+    conn: &mut DbConnection,
+    item: &OutboxItem,
+    settings: &WechatSettings,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<Option<usize>, StoreError> {
+    if !outbox::take(conn, item.id, now)? {
+        return Ok(None);
+    }
+    let p = &item.payload;
+    let Some(kind) = p["type"].as_str().and_then(EventKind::parse) else {
+        return Ok(Some(0));
+    };
+    let request = RequestId(p["request_id"].as_i64().unwrap_or_default());
+    let actor = p["actor_user_id"].as_i64().map(UserId);
+    let rec = requests::get(conn, request)?;
+    let mut state_then = rec.request.clone();
+    // Who it was dispatched to then, whatever has happened since.
+    if let Ok(Some(a)) = serde_json::from_value::<Option<Assignee>>(p["data"]["assignee"].clone()) {
+        state_then.assignee = Some(a);
+    }
+    let notices = notify::on_event(kind, &state_then, actor);
+    if notices.is_empty() {
+        return Ok(Some(0));
+    }
+    let event = requests::timeline(conn, request)?
+        .into_iter()
+        .find(|e| e.id == item.event_id);
+    let at = event.as_ref().map_or(now, |e| e.created_at);
+    let note = event.as_ref().and_then(|e| e.note.clone());
+    let facts = Facts {
+        description: &rec.description,
+        building: &rec.labels.building_name,
+        handler: rec.labels.assignee_name.as_deref(),
+        note: note.as_deref(),
+        at,
+        due: rec.request.resolution_due,
+        tz,
+    };
+    let dedup = format!("event:{}", item.event_id);
+    let mut queued = 0;
+    for notice in notices {
+        queued += usize::from(queue(conn, &rec, notice, &dedup, &facts, settings, now)?);
+    }
+    Ok(Some(queued))
+}
+
+/// Queues one message (or records it as skipped); false when it was queued before.
+pub(super) fn queue(
+    conn: &mut DbConnection,
+    rec: &RequestRecord,
+    notice: Notice,
+    dedup: &str,
+    facts: &Facts<'_>,
+    settings: &WechatSettings,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let template = settings.template(notice.kind);
+    let openid = users::get_user(conn, notice.to)?.openid;
+    let (status, note) = match (template, &openid) {
+        (None, _) => (
+            DeliveryStatus::Skipped,
+            Some(format!(
+                "no template configured for `{}`",
+                notice.kind.as_str()
+            )),
+        ),
+        (Some(_), None) => (
+            DeliveryStatus::Skipped,
+            Some("the person has no WeChat account here".to_owned()),
+        ),
+        (Some(_), Some(_)) => (DeliveryStatus::Pending, None),
+    };
+    notifications::enqueue(
+        conn,
+        &NewNotification {
+            request_id: rec.request.id,
+            community_id: rec.community_id,
+            recipient: notice.to,
+            kind: notice.kind,
+            dedup: dedup.to_owned(),
+            template_id: template.unwrap_or_default().to_owned(),
+            page: format!("{}?id={}", settings.request_page, rec.request.id.0),
+            data: render::data(notice.kind, facts),
+            status,
+            note,
+        },
+        now,
+    )
+}

@@ -1,0 +1,3 @@
+DROP INDEX requests_resolution_due_idx;
+DROP TABLE notification_attempts;
+DROP TABLE notifications;
