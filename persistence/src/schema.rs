@@ -37,6 +37,7 @@ diesel::table! {
         openid -> Nullable<Text>,
         active -> Bool,
         created_at -> Timestamp,
+        contact_phone -> Nullable<Text>,
     }
 }
 

@@ -54,6 +54,9 @@ pub struct CardPerson {
     /// Their display name.
     #[schema(example = "刘兴管家")]
     display_name: String,
+    /// Their public contact phone, if they gave one.
+    #[schema(example = "13992900101")]
+    contact_phone: Option<String>,
 }
 
 /// The grid, with its grid workers.
@@ -96,6 +99,7 @@ fn people(list: Vec<users::User>) -> Vec<CardPerson> {
     list.into_iter()
         .map(|u| CardPerson {
             display_name: u.display_name,
+            contact_phone: u.contact_phone,
         })
         .collect()
 }
@@ -103,7 +107,8 @@ fn people(list: Vec<users::User>) -> Vec<CardPerson> {
 /// A building's public notice card (楼栋公示牌), by the code on its QR code. No login needed.
 ///
 /// Names the compound, its property company and public phone, the grid and its workers, the
-/// community and the building's butlers. Never anything about residents or households.
+/// community and the building's butlers, with the public phones they gave. Never anything
+/// about residents or households.
 #[utoipa::path(tag = "org",
     params(("code" = String, Path, description = "The building's public code", example = "DX-01-1")),
     responses(
