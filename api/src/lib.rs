@@ -2,6 +2,7 @@
 //! background workers. Builds the `linli` binary.
 
 pub mod auth;
+pub mod buildings;
 pub mod cache;
 pub mod cli;
 pub mod clock;

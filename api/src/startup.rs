@@ -91,6 +91,7 @@ impl Application {
             dev_login: settings.dev_login,
             auto_close_days: settings.auto_close_days,
             caches: Arc::default(),
+            report_link: settings.h5_report_url.clone(),
         });
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding LINLI_BIND {}", settings.bind))?;

@@ -101,6 +101,8 @@ pub struct Spawn {
     pub demo_history: bool,
     /// Development login off.
     pub no_dev_login: bool,
+    /// More settings, before the defaults (so they win).
+    pub env: Vec<(&'static str, String)>,
 }
 
 /// An app with the demo community (org tree and accounts) and no requests.
@@ -138,7 +140,8 @@ pub async fn spawn_instances(backend: Backend, opts: Spawn, n: usize) -> Vec<Tes
         name,
         dir: dir.clone(),
     });
-    let vars: Vec<(&str, String)> = vec![
+    let mut vars: Vec<(&str, String)> = opts.env.clone();
+    vars.extend([
         ("LINLI_BIND", "127.0.0.1:0".into()),
         ("LINLI_DATA_DIR", dir.display().to_string()),
         ("DATABASE_URL", database_url),
@@ -153,7 +156,7 @@ pub async fn spawn_instances(backend: Backend, opts: Spawn, n: usize) -> Vec<Tes
             "LINLI_DEV_LOGIN",
             if opts.no_dev_login { "0" } else { "1" }.into(),
         ),
-    ];
+    ]);
     let clock = Arc::new(ManualClock::new(*START));
     let no_dev_login = opts.no_dev_login;
     let builds = (0..n).map(|_| {

@@ -9,6 +9,7 @@ mod health;
 mod instances;
 mod openapi;
 mod org;
+mod printables;
 mod request_access;
 mod requests;
 mod stats;
