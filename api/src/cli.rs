@@ -241,6 +241,7 @@ pub async fn add_user(settings: &Settings, req: AddUser) -> anyhow::Result<Added
                         password_hash: Some(hash.clone()),
                         display_name: display.clone(),
                         openid: None,
+                        contact_phone: None,
                     },
                     now,
                 )?;

@@ -10,6 +10,8 @@ use linli_persistence::DatabaseUrl;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
+use crate::buildings::link::ReportLink;
+
 /// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -54,6 +56,8 @@ pub struct Settings {
     pub run_workers: bool,
     /// Days a resolved request waits for a rating before it closes by itself.
     pub auto_close_days: i64,
+    /// The H5 report page that buildings' QR codes open (with `?b=CODE`).
+    pub h5_report_url: ReportLink,
     /// WeChat, when configured; every WeChat feature is off without it.
     pub wechat: Option<crate::wechat::WechatSettings>,
 }
@@ -254,6 +258,11 @@ impl Settings {
                 ));
             }
         };
+        let h5_report_url = match get("LINLI_H5_REPORT_URL").filter(|s| !s.trim().is_empty()) {
+            None => ReportLink::default(),
+            Some(url) => ReportLink::parse(&url)
+                .map_err(|e| invalid("LINLI_H5_REPORT_URL", e.to_string()))?,
+        };
         let number =
             |name: &'static str, default: i64, min: i64, max: i64| -> Result<i64, ConfigError> {
                 match get(name).filter(|s| !s.is_empty()) {
@@ -290,6 +299,7 @@ impl Settings {
             db_connections: number("LINLI_DB_CONNECTIONS", 8, 1, 256)? as u32,
             run_workers: !flag(get, "LINLI_NO_WORKERS")?,
             auto_close_days: number("LINLI_AUTO_CLOSE_DAYS", 7, 1, 90)?,
+            h5_report_url,
             wechat: crate::wechat::WechatSettings::from_lookup(get)?,
         })
     }
@@ -377,6 +387,9 @@ mod tests {
             ("LINLI_DEV_LOGIN", "maybe"),
             ("LINLI_DATA_KEY", "c2hvcnQ="),
             ("REDIS_URL", "http://x"),
+            ("LINLI_H5_REPORT_URL", "h5/report"),
+            ("LINLI_H5_REPORT_URL", "ftp://example.cn/h5/report"),
+            ("LINLI_H5_REPORT_URL", "https://example.cn/h5/#/report"),
         ] {
             let mut vars = base.to_vec();
             vars.retain(|(k, _)| *k != name);
@@ -384,6 +397,28 @@ mod tests {
             let e = settings(&vars, false).unwrap_err().to_string();
             assert!(e.starts_with(name), "{name}: {e}");
         }
+    }
+
+    #[test]
+    fn the_h5_report_page_defaults_to_this_server_and_takes_any_http_url() {
+        let s = settings(&[], true).unwrap();
+        assert_eq!(s.h5_report_url.as_str(), "http://127.0.0.1:8080/h5/report");
+        let s = settings(
+            &[(
+                "LINLI_H5_REPORT_URL",
+                " https://linli.example.cn/h5/report?from=qr ",
+            )],
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            s.h5_report_url.as_str(),
+            "https://linli.example.cn/h5/report?from=qr"
+        );
+        let e = settings(&[("LINLI_H5_REPORT_URL", "linli.example.cn/h5")], true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("LINLI_H5_REPORT_URL: not a URL"), "{e}");
     }
 
     #[test]

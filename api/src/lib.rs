@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod bindings;
+pub mod buildings;
 pub mod cache;
 pub mod cli;
 pub mod clock;

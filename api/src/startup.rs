@@ -96,6 +96,7 @@ impl Application {
             dev_login: settings.dev_login,
             auto_close_days: settings.auto_close_days,
             caches: Arc::default(),
+            report_link: settings.h5_report_url.clone(),
             wechat,
         });
         let listener = TcpListener::bind(settings.bind)

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 
 use crate::auth::JwtKeys;
+use crate::buildings::link::ReportLink;
 use crate::cache::Caches;
 use crate::clock::Clock;
 use crate::crypto::DataCipher;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub auto_close_days: i64,
     /// Short-lived caches of actors and categories.
     pub caches: Arc<Caches>,
+    /// The H5 report page that buildings' QR codes open.
+    pub report_link: ReportLink,
     /// WeChat's server API; `None` when WeChat is not configured.
     pub wechat: Option<Arc<Wechat>>,
 }

@@ -41,6 +41,7 @@ diesel::table! {
         phone_enc -> Nullable<Text>,
         phone_masked -> Nullable<Text>,
         phone_hash -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
     }
 }
 

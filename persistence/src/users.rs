@@ -30,6 +30,8 @@ pub struct User {
     pub active: bool,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// A public contact phone (staff), normalised; printed on building notice cards.
+    pub contact_phone: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -42,6 +44,7 @@ struct UserRow {
     openid: Option<String>,
     active: bool,
     created_at: chrono::NaiveDateTime,
+    contact_phone: Option<String>,
 }
 
 impl From<UserRow> for User {
@@ -54,6 +57,7 @@ impl From<UserRow> for User {
             openid: r.openid,
             active: r.active,
             created_at: from_db(r.created_at),
+            contact_phone: r.contact_phone,
         }
     }
 }
@@ -69,6 +73,8 @@ pub struct NewUser {
     pub display_name: String,
     /// WeChat openid.
     pub openid: Option<String>,
+    /// A public contact phone (staff), normalised.
+    pub contact_phone: Option<String>,
 }
 
 /// Where a role is bound.
@@ -107,6 +113,7 @@ pub fn create_user(
             users::password_hash.eq(&new.password_hash),
             users::display_name.eq(&new.display_name),
             users::openid.eq(&new.openid),
+            users::contact_phone.eq(&new.contact_phone),
             users::active.eq(true),
             users::created_at.eq(to_db(now)),
         ))
@@ -378,6 +385,21 @@ pub fn set_display_name(
 ) -> Result<(), StoreError> {
     let n = diesel::update(users::table.find(id.0))
         .set(users::display_name.eq(display_name))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Sets or clears an account's public contact phone.
+pub fn set_contact_phone(
+    conn: &mut DbConnection,
+    id: UserId,
+    phone: Option<&str>,
+) -> Result<(), StoreError> {
+    let n = diesel::update(users::table.find(id.0))
+        .set(users::contact_phone.eq(phone))
         .execute(conn)?;
     if n == 0 {
         return Err(StoreError::NotFound);

@@ -121,19 +121,19 @@ pub const STAFF: [(&str, &str); 3] = [
     ("community", "大兴东路社区工作人员"),
 ];
 
-/// Grid workers, one per grid.
-pub const GRID_WORKERS: [(&str, &str); 3] = [
-    ("grid1", "王网格员"),
-    ("grid2", "李网格员"),
-    ("grid3", "张网格员"),
+/// Grid workers, one per grid: username, name, public contact phone.
+pub const GRID_WORKERS: [(&str, &str, &str); 3] = [
+    ("grid1", "王网格员", "13892900001"),
+    ("grid2", "李网格员", "13892900002"),
+    ("grid3", "张网格员", "13892900003"),
 ];
 
-/// Butlers: username, name, (compound index, building number).
-pub const BUTLERS: [(&str, &str, usize, usize); 4] = [
-    ("butler-txdsh-1", "刘兴管家", 0, 1),
-    ("butler-wtf-1", "陈兴管家", 1, 1),
-    ("butler-tllx-1", "赵兴管家", 5, 1),
-    ("butler-xchy-1", "周兴管家", 10, 1),
+/// Butlers: username, name, (compound index, building number), public contact phone.
+pub const BUTLERS: [(&str, &str, usize, usize, &str); 4] = [
+    ("butler-txdsh-1", "刘兴管家", 0, 1, "13992900101"),
+    ("butler-wtf-1", "陈兴管家", 1, 1, "13992900201"),
+    ("butler-tllx-1", "赵兴管家", 5, 1, "13992900601"),
+    ("butler-xchy-1", "周兴管家", 10, 1, "13992901101"),
 ];
 
 /// Volunteers of 红领之家.

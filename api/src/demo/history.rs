@@ -466,7 +466,7 @@ pub fn seed(
 }
 
 fn demo_building_of_butler(demo: &DemoCommunity, butler: &str) -> Option<(usize, OrgNodeId)> {
-    let (_, _, compound, number) = super::data::BUTLERS.iter().find(|b| b.0 == butler)?;
+    let (_, _, compound, number, _) = super::data::BUTLERS.iter().find(|b| b.0 == butler)?;
     demo.buildings
         .iter()
         .filter(|(ci, _)| ci == compound)

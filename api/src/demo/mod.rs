@@ -117,6 +117,7 @@ fn account(
             password_hash: Some(hash),
             display_name: display.to_owned(),
             openid: None,
+            contact_phone: None,
         },
         now,
     )?;
@@ -209,7 +210,7 @@ fn seed_org_and_accounts(
         )?;
         accounts.insert(username.to_string(), id);
     }
-    for (i, (username, display)) in GRID_WORKERS.iter().enumerate() {
+    for (i, (username, display, phone)) in GRID_WORKERS.iter().enumerate() {
         let id = account(
             conn,
             username,
@@ -219,9 +220,10 @@ fn seed_org_and_accounts(
             RoleBinding::Node(grids[i].id),
             now,
         )?;
+        users::set_contact_phone(conn, id, Some(phone))?;
         accounts.insert(username.to_string(), id);
     }
-    for (username, display, compound, number) in BUTLERS {
+    for (username, display, compound, number, phone) in BUTLERS {
         let building = buildings
             .iter()
             .filter(|(ci, _)| *ci == compound)
@@ -237,6 +239,7 @@ fn seed_org_and_accounts(
             RoleBinding::Node(building),
             now,
         )?;
+        users::set_contact_phone(conn, id, Some(phone))?;
         accounts.insert(username.to_string(), id);
     }
     for (username, display) in VOLUNTEERS {
@@ -283,6 +286,7 @@ fn seed_org_and_accounts(
                 password_hash: None,
                 display_name: format!("居民{}", i + 1),
                 openid: Some(openid.to_string()),
+                contact_phone: None,
             },
             now,
         )?;

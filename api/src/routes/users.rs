@@ -14,6 +14,7 @@ use linli_domain::access::admin::{
 };
 use linli_domain::access::{Actor, RoleKind, RoleScope};
 use linli_domain::org::{NodeKind, NodePath};
+use linli_domain::text::PhoneNumber;
 use linli_domain::{OrgNodeId, PropertyCompanyId, UserId};
 use linli_persistence::tx::transaction;
 use linli_persistence::users::{self, NewUser, RoleBinding, RoleRecord, User};
@@ -69,6 +70,10 @@ pub struct NewUserBody {
     /// At least one role; the caller must be allowed to grant each.
     #[schema(required = true, value_type = Vec<RoleGrantBody>)]
     roles: Option<Vec<RoleGrantBody>>,
+    /// A public contact phone (mainland mobile or landline), printed on the building notice
+    /// cards of a butler's building and a grid worker's grid.
+    #[schema(example = "13992900102")]
+    contact_phone: Option<String>,
 }
 
 /// Changes to an account; absent fields stay as they are.
@@ -82,6 +87,20 @@ pub struct UserPatch {
     active: Option<bool>,
     /// New password (8–128 characters); the account's sessions end.
     password: Option<String>,
+    /// New public contact phone; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "13992900102")]
+    contact_phone: Option<Option<String>>,
+}
+
+/// A field that is present, even as `null` (`Some(None)`), as against absent (`None`, by
+/// `#[serde(default)]`): a patch tells "remove it" from "leave it".
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// An account with its roles.
@@ -95,6 +114,9 @@ pub struct UserView {
     display_name: String,
     /// Whether the account may log in.
     active: bool,
+    /// Public contact phone, normalised (on building notice cards).
+    #[schema(example = "13992900101")]
+    contact_phone: Option<String>,
     /// Its roles.
     roles: Vec<RoleView>,
     /// When it was created.
@@ -108,6 +130,7 @@ impl UserView {
             username: u.username,
             display_name: u.display_name,
             active: u.active,
+            contact_phone: u.contact_phone,
             roles: roles.iter().map(RoleView::from).collect(),
             created_at: u.created_at,
         }
@@ -407,6 +430,9 @@ pub async fn create_user(
     let password = f
         .required("password", b.password)
         .and_then(|p| f.check(fields::password("password", &p)));
+    let contact_phone = b
+        .contact_phone
+        .and_then(|p| f.check(fields::phone("contact_phone", &p)));
     let mut roles: Vec<(RoleKind, Binding, String)> = Vec::new();
     match b.roles {
         None => f.push(fields::required("roles")),
@@ -461,6 +487,7 @@ pub async fn create_user(
                         password_hash: Some(hash),
                         display_name: display_name.into_inner(),
                         openid: None,
+                        contact_phone: contact_phone.map(PhoneNumber::into_inner),
                     },
                     now,
                 )?;
@@ -592,7 +619,8 @@ pub async fn get_user(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Renames, deactivates or reactivates an account, or sets its password.
+/// Renames, deactivates or reactivates an account, sets its password or its public contact
+/// phone.
 ///
 /// The caller must be able to revoke every role the account holds, so nobody takes over an
 /// account that outranks them. Deactivating an account or setting its password ends its
@@ -624,6 +652,12 @@ pub async fn update_user(
     let password = b
         .password
         .and_then(|p| f.check(fields::password("password", &p)));
+    // Outer `None`: leave it; `Some(None)`: remove it.
+    let contact_phone: Option<Option<PhoneNumber>> = match b.contact_phone {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(p)) => f.check(fields::phone("contact_phone", &p)).map(Some),
+    };
     f.finish()?;
     let actor = auth.actor;
     if b.active == Some(false) && id == actor.user_id {
@@ -663,6 +697,9 @@ pub async fn update_user(
                 }
                 if let Some(hash) = &hash {
                     users::set_password(conn, id, hash)?;
+                }
+                if let Some(phone) = &contact_phone {
+                    users::set_contact_phone(conn, id, phone.as_ref().map(PhoneNumber::as_str))?;
                 }
                 if let Some(active) = active {
                     users::set_active(conn, id, active)?;

@@ -344,6 +344,7 @@ impl TestApp {
                         password_hash: Some(hash),
                         display_name: username,
                         openid: None,
+                        contact_phone: None,
                     },
                     now,
                 )?;

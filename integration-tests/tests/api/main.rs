@@ -12,6 +12,7 @@ mod instances;
 mod notifications;
 mod openapi;
 mod org;
+mod printables;
 mod request_access;
 mod requests;
 mod stats;

@@ -575,10 +575,13 @@ async fn the_building_card_is_public_and_names_the_team(backend: Backend) {
     assert_eq!(c["grid"]["name"], "第一网格");
     assert_eq!(
         c["grid"]["grid_workers"],
-        json!([{"display_name": "王网格员"}])
+        json!([{"display_name": "王网格员", "contact_phone": "13892900001"}])
     );
     assert_eq!(c["community"]["name"], "大兴东路社区");
-    assert_eq!(c["butlers"], json!([{"display_name": "刘兴管家"}]));
+    assert_eq!(
+        c["butlers"],
+        json!([{"display_name": "刘兴管家", "contact_phone": "13992900101"}])
+    );
     // Names and public contacts only: nothing of households or residents.
     let text = c.to_string();
     for secret in [

@@ -12,6 +12,7 @@ on_both_backends!(
     who_may_grant_which_role_where,
     bad_bodies_list_every_field_and_store_nothing,
     deactivated_accounts_cannot_log_in,
+    contact_phones_are_set_changed_and_removed,
     roles_are_granted_and_revoked_within_scope,
     lists_hold_the_accounts_of_the_subtree_a_page_at_a_time,
 );
@@ -84,7 +85,7 @@ async fn admins_create_accounts_that_log_in_with_their_password(backend: Backend
             &community,
             json!({
                 "username": "butler-txdsh-2", "display_name": " 钱兴管家 ",
-                "password": "qian-password-1",
+                "password": "qian-password-1", "contact_phone": "139 9290 0102",
                 "roles": [{"role": "butler", "node_id": building}]
             }),
         )
@@ -92,6 +93,7 @@ async fn admins_create_accounts_that_log_in_with_their_password(backend: Backend
     let user = res.expect(201).clone();
     assert_eq!(user["username"], "butler-txdsh-2");
     assert_eq!(user["display_name"], "钱兴管家");
+    assert_eq!(user["contact_phone"], "13992900102");
     assert_eq!(user["active"], true);
     assert_eq!(user["roles"][0]["role"], "butler");
     assert_eq!(user["roles"][0]["node_id"], building);
@@ -109,7 +111,7 @@ async fn admins_create_accounts_that_log_in_with_their_password(backend: Backend
     assert_eq!(me.expect(200)["id"], id);
     assert_eq!(
         card(&app, "DX-01-2").await["butlers"],
-        json!([{"display_name": "钱兴管家"}])
+        json!([{"display_name": "钱兴管家", "contact_phone": "13992900102"}])
     );
     login_as(&app, "butler-txdsh-2", "wrong-password")
         .await
@@ -320,6 +322,7 @@ async fn bad_bodies_list_every_field_and_store_nothing(backend: Backend) {
             &community,
             json!({
                 "username": "ab", "display_name": "  ", "password": "short",
+                "contact_phone": "12345",
                 "roles": [
                     {"role": "butler"},
                     {"role": "property_staff", "node_id": 3},
@@ -336,6 +339,7 @@ async fn bad_bodies_list_every_field_and_store_nothing(backend: Backend) {
         ("username", "too_short"),
         ("display_name", "empty"),
         ("password", "too_short"),
+        ("contact_phone", "invalid_format"),
         ("roles[0].node_id", "required"),
         ("roles[1].node_id", "not_allowed"),
         ("roles[1].company_id", "required"),
@@ -364,6 +368,44 @@ async fn bad_bodies_list_every_field_and_store_nothing(backend: Backend) {
     let before = usernames(&app.get("/api/v1/users?limit=200", &community).await.body);
     assert!(!before.contains(&"ab".to_owned()));
     assert!(before.contains(&"grid1".to_owned()));
+}
+
+async fn contact_phones_are_set_changed_and_removed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let community = app.login("community").await;
+    let path = format!("/api/v1/users/{}", user_id(&app, "grid1").await);
+    let workers = |c: Value| c["grid"]["grid_workers"].clone();
+    assert_eq!(
+        workers(card(&app, "DX-01-1").await),
+        json!([{"display_name": "王网格员", "contact_phone": "13892900001"}])
+    );
+    let patch = |body: Value| app.call(Method::PATCH, &path, Some(&community), Some(body));
+
+    // Changed (normalised), left alone by a patch that does not name it, then removed.
+    let res = patch(json!({"contact_phone": "029-8861 2345"})).await;
+    assert_eq!(res.expect(200)["contact_phone"], "029-88612345");
+    let res = patch(json!({"display_name": "王网格员"})).await;
+    assert_eq!(res.expect(200)["contact_phone"], "029-88612345");
+    assert_eq!(
+        workers(card(&app, "DX-01-1").await)[0]["contact_phone"],
+        "029-88612345"
+    );
+    let res = patch(json!({"contact_phone": null})).await;
+    assert_eq!(res.expect(200)["contact_phone"], Value::Null);
+    assert_eq!(
+        workers(card(&app, "DX-01-1").await),
+        json!([{"display_name": "王网格员", "contact_phone": null}])
+    );
+
+    // A number that is none is refused and changes nothing.
+    let res = patch(json!({"contact_phone": "110"})).await;
+    res.expect(422);
+    assert_eq!(
+        fields(&res.body),
+        [("contact_phone".to_owned(), "invalid_format".to_owned())]
+    );
+    let res = app.get(&path, &community).await;
+    assert_eq!(res.expect(200)["contact_phone"], Value::Null);
 }
 
 async fn deactivated_accounts_cannot_log_in(backend: Backend) {

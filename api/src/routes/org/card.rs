@@ -18,10 +18,10 @@ use crate::state::AppState;
 pub struct CardBuilding {
     /// Its public code.
     #[schema(example = "DX-01-1")]
-    code: String,
+    pub(crate) code: String,
     /// Its name.
     #[schema(example = "1号楼")]
-    name: String,
+    pub(crate) name: String,
     /// Latitude (WGS-84).
     latitude: Option<f64>,
     /// Longitude (WGS-84).
@@ -34,7 +34,7 @@ pub struct CardNode {
     /// Node id.
     id: i64,
     /// Name.
-    name: String,
+    pub(crate) name: String,
 }
 
 /// The property company managing the compound.
@@ -53,7 +53,10 @@ pub struct CardCompany {
 pub struct CardPerson {
     /// Their display name.
     #[schema(example = "刘兴管家")]
-    display_name: String,
+    pub(crate) display_name: String,
+    /// Their public contact phone, if they gave one.
+    #[schema(example = "13992900101")]
+    pub(crate) contact_phone: Option<String>,
 }
 
 /// The grid, with its grid workers.
@@ -63,29 +66,30 @@ pub struct CardGrid {
     id: i64,
     /// Name.
     #[schema(example = "第一网格")]
-    name: String,
+    pub(crate) name: String,
     /// The grid's workers (网格员).
-    grid_workers: Vec<CardPerson>,
+    pub(crate) grid_workers: Vec<CardPerson>,
 }
 
 /// A building's public notice card.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BuildingCard {
     /// The building.
-    building: CardBuilding,
+    pub(crate) building: CardBuilding,
     /// Its compound (小区).
-    compound: CardNode,
+    pub(crate) compound: CardNode,
     /// The compound's property company, if it has one.
     property_company: Option<CardCompany>,
     /// The grid and its workers.
-    grid: CardGrid,
+    pub(crate) grid: CardGrid,
     /// The community (社区).
-    community: CardNode,
+    pub(crate) community: CardNode,
     /// The building's butler team (楼栋兴管家).
-    butlers: Vec<CardPerson>,
+    pub(crate) butlers: Vec<CardPerson>,
 }
 
-fn not_found() -> ApiError {
+/// 404 for a code no building has.
+pub(crate) fn not_found() -> ApiError {
     ApiError::not_found(
         "building.not_found",
         Msg::new("楼栋不存在", "No building has that code"),
@@ -96,6 +100,7 @@ fn people(list: Vec<users::User>) -> Vec<CardPerson> {
     list.into_iter()
         .map(|u| CardPerson {
             display_name: u.display_name,
+            contact_phone: u.contact_phone,
         })
         .collect()
 }
@@ -103,7 +108,8 @@ fn people(list: Vec<users::User>) -> Vec<CardPerson> {
 /// A building's public notice card (楼栋公示牌), by the code on its QR code. No login needed.
 ///
 /// Names the compound, its property company and public phone, the grid and its workers, the
-/// community and the building's butlers. Never anything about residents or households.
+/// community and the building's butlers, with the public phones they gave. Never anything
+/// about residents or households.
 #[utoipa::path(tag = "org",
     params(("code" = String, Path, description = "The building's public code", example = "DX-01-1")),
     responses(
@@ -116,8 +122,14 @@ pub async fn building_card(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = BuildingCode::parse(&path.into_inner()).map_err(|_| not_found())?;
-    let card = state
+    let card = load_card(&state, &path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(card))
+}
+
+/// The card of the building with this code (as the client sent it), else 404.
+pub(crate) async fn load_card(state: &AppState, code: &str) -> Result<BuildingCard, ApiError> {
+    let code = BuildingCode::parse(code).map_err(|_| not_found())?;
+    state
         .db
         .read(move |conn| {
             let building = match org::find_building(conn, code.as_str()) {
@@ -174,6 +186,5 @@ pub async fn building_card(
                 butlers,
             })
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(card))
+        .await
 }

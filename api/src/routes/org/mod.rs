@@ -1,4 +1,5 @@
-//! Routes: the organisation tree, property companies and the public building card.
+//! Routes: the organisation tree, property companies, and the public building card with its
+//! printables (QR code, notice card).
 //!
 //! Everyone holding a role sees the nodes their roles are bound to, everything below them and
 //! their breadcrumb above; other nodes answer 404, as if they did not exist. Admins (community
@@ -8,6 +9,7 @@ mod card;
 mod companies;
 pub(crate) mod fields;
 mod nodes;
+mod printables;
 
 use std::collections::HashMap;
 
@@ -31,7 +33,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(nodes::update_org_node)
         .service(companies::create_property_company)
         .service(companies::list_property_companies)
-        .service(card::building_card);
+        .service(card::building_card)
+        .service(printables::building_card_svg)
+        .service(printables::building_qrcode);
 }
 
 /// A node as a breadcrumb entry.
