@@ -65,6 +65,9 @@ pub struct Caches {
     pub actors: TtlCache<UserId, ActorEntry>,
     /// All service categories (one entry).
     pub categories: TtlCache<(), Vec<Category>>,
+    /// Buildings' mini-program codes by building code: WeChat limits how often they are made,
+    /// and a building's code never changes.
+    pub wxacodes: TtlCache<String, crate::wechat::wxacode::CodeImage>,
 }
 
 impl Default for Caches {
@@ -73,6 +76,7 @@ impl Default for Caches {
             // A revoked role or a deactivated account takes effect everywhere within 5 seconds.
             actors: TtlCache::new(Duration::from_secs(5), 50_000),
             categories: TtlCache::new(Duration::from_secs(30), 1),
+            wxacodes: TtlCache::new(Duration::from_secs(24 * 3600), 10_000),
         }
     }
 }

@@ -130,13 +130,30 @@ impl Wechat {
         self.tokens.get(|| self.fetch_token()).await
     }
 
-    /// Calls WeChat with the access token. When WeChat says the token is no longer good, the
-    /// token is dropped (if still current), fetched again, and the call retried once.
+    /// Calls WeChat with the access token and reads its JSON answer. When WeChat says the token
+    /// is no longer good, the token is dropped (if still current), fetched again, and the call
+    /// retried once.
     pub async fn with_token<T, F, Fut>(&self, call: F) -> Result<T, WechatError>
     where
         T: DeserializeOwned,
         F: Fn(String) -> Fut,
         Fut: Future<Output = Result<reqwest::Response, reqwest::Error>>,
+    {
+        self.with_token_read(call, read::<T>).await
+    }
+
+    /// As [`Wechat::with_token`], reading the answer with `read` (for answers that are not
+    /// always JSON).
+    pub async fn with_token_read<T, F, Fut, R, RFut>(
+        &self,
+        call: F,
+        read: R,
+    ) -> Result<T, WechatError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<reqwest::Response, reqwest::Error>>,
+        R: Fn(reqwest::Response) -> RFut,
+        RFut: Future<Output = Result<T, WechatError>>,
     {
         let token = self.access_token().await?;
         let first = match call(token.clone()).await {
@@ -182,7 +199,7 @@ impl Wechat {
 }
 
 /// Reads WeChat's JSON answer: a non-zero `errcode` is an error whatever the HTTP status.
-async fn read<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, WechatError> {
+pub(super) async fn read<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, WechatError> {
     let status = res.status();
     let body = res.bytes().await.map_err(WechatError::Transport)?;
     let value: serde_json::Value = match serde_json::from_slice(&body) {

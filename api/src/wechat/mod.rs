@@ -6,6 +6,7 @@ mod error;
 mod settings;
 pub mod subscribe;
 mod token;
+pub mod wxacode;
 
 pub use client::{Session, SharedPhone, Wechat};
 pub use error::{WechatError, disabled};

@@ -22,6 +22,9 @@ pub struct WechatSettings {
     pub templates: Vec<(NoticeKind, String)>,
     /// The mini-program page a message opens, given `?id=<request id>`.
     pub request_page: String,
+    /// The report form a building's mini-program code opens (the building comes as the
+    /// code's scene, `b=<code>`).
+    pub report_page: String,
     /// Which version of the mini-program messages open: `formal`, `trial` or `developer`.
     pub miniprogram_state: String,
 }
@@ -36,6 +39,15 @@ pub const TEMPLATE_VARS: [(NoticeKind, &str); 5] = [
 ];
 
 impl WechatSettings {
+    /// The mini-program version codes open, as `getwxacodeunlimit` names it.
+    pub fn env_version(&self) -> &'static str {
+        match self.miniprogram_state.as_str() {
+            "trial" => "trial",
+            "developer" => "develop",
+            _ => "release",
+        }
+    }
+
     /// The template for a notice, if configured.
     pub fn template(&self, kind: NoticeKind) -> Option<&str> {
         self.templates
@@ -110,6 +122,10 @@ impl WechatSettings {
             .unwrap_or_else(|| "pages/request/detail".into())
             .trim_start_matches('/')
             .to_owned();
+        let report_page = value("LINLI_WECHAT_PAGE_REPORT")
+            .unwrap_or_else(|| "pages/report/index".into())
+            .trim_start_matches('/')
+            .to_owned();
         let miniprogram_state =
             value("LINLI_WECHAT_MINIPROGRAM_STATE").unwrap_or_else(|| "formal".into());
         if !matches!(miniprogram_state.as_str(), "formal" | "trial" | "developer") {
@@ -124,6 +140,7 @@ impl WechatSettings {
             api_base: api_base.trim_end_matches('/').to_owned(),
             templates,
             request_page,
+            report_page,
             miniprogram_state,
         }))
     }

@@ -35,6 +35,42 @@ struct State {
     messages: Vec<Value>,
     /// Per openid, the errcodes the next sends answer with (then success).
     send_failures: HashMap<String, VecDeque<i64>>,
+    /// Mini-program code requests, as made.
+    wxacodes: Vec<Value>,
+    /// The errcodes the next mini-program code requests answer with.
+    wxacode_failures: VecDeque<i64>,
+}
+
+/// The bytes the fake serves as the mini-program code for a scene: a PNG signature and the
+/// scene, so a test can tell which code it got.
+pub fn wxacode_bytes(scene: &str) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend_from_slice(scene.as_bytes());
+    b
+}
+
+async fn wxacode(
+    state: web::Data<Arc<Mutex<State>>>,
+    q: web::Query<TokenQuery>,
+    body: web::Json<Value>,
+) -> HttpResponse {
+    let mut s = state.lock().unwrap();
+    *s.calls.entry("getwxacodeunlimit").or_default() += 1;
+    if let Some(refused) = refuse_token(&s, &q) {
+        return refused;
+    }
+    if let Some(code) = s.wxacode_failures.pop_front() {
+        return err(code, "scripted failure");
+    }
+    let scene = body["scene"].as_str().unwrap_or_default().to_owned();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "!#$&'()*+,/:;=?@-._~".contains(c);
+    if scene.is_empty() || scene.len() > 32 || !scene.chars().all(allowed) {
+        return err(40169, "invalid length for scene, or the data is not json");
+    }
+    s.wxacodes.push(body.into_inner());
+    HttpResponse::Ok()
+        .content_type("image/png")
+        .body(wxacode_bytes(&scene))
 }
 
 /// The fake server; it stops when dropped.
@@ -249,6 +285,7 @@ impl FakeWechat {
                     "/cgi-bin/message/subscribe/send",
                     web::post().to(subscribe_send),
                 )
+                .route("/wxa/getwxacodeunlimit", web::post().to(wxacode))
         })
         .workers(1)
         .bind(("127.0.0.1", 0))
@@ -318,6 +355,16 @@ impl FakeWechat {
             .unwrap()
             .send_failures
             .insert(openid.into(), errcodes.iter().copied().collect());
+    }
+
+    /// The mini-program code requests WeChat served, in order.
+    pub fn wxacodes(&self) -> Vec<Value> {
+        self.state.lock().unwrap().wxacodes.clone()
+    }
+
+    /// The next mini-program code requests fail with these errcodes.
+    pub fn fail_wxacodes(&self, errcodes: &[i64]) {
+        self.state.lock().unwrap().wxacode_failures = errcodes.iter().copied().collect();
     }
 
     /// The subscribe messages WeChat accepted, in order.

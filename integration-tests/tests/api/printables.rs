@@ -210,7 +210,7 @@ async fn unknown_buildings_kinds_and_formats_are_refused(backend: Backend) {
         ("format=jpeg", "format"),
         ("format=", "format"),
         ("format=PNG", "format"),
-        ("kind=miniprogram", "kind"),
+        ("kind=wxacode", "kind"),
         ("kind=barcode&format=svg", "kind"),
     ] {
         let path = format!("/api/v1/buildings/DX-01-1/qrcode?{query}");

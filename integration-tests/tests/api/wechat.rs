@@ -18,6 +18,7 @@ on_both_backends!(
     a_shared_phone_is_stored_encrypted_and_shown_masked,
     a_refused_access_token_is_fetched_again_once,
     instances_sharing_redis_fetch_the_access_token_once,
+    a_buildings_mini_program_code_comes_from_wechat_once,
 );
 
 async fn with_wechat(backend: Backend, fake: &FakeWechat) -> TestApp {
@@ -326,4 +327,77 @@ impl Drop for RedisKeys {
                 .query(&mut conn);
         }
     }
+}
+
+async fn a_buildings_mini_program_code_comes_from_wechat_once(backend: Backend) {
+    use crate::fake_wechat::wxacode_bytes;
+    let fake = FakeWechat::start().await;
+    let app = with_wechat(backend.clone(), &fake).await;
+    let get = |path: String| {
+        let req = app.client.get(app.url(&path));
+        async move { req.send().await.unwrap() }
+    };
+
+    // With WeChat the default is the mini-program code, made once and then served from cache.
+    for _ in 0..2 {
+        let res = get("/api/v1/buildings/DX-01-1/qrcode".into()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "image/png");
+        assert_eq!(
+            res.bytes().await.unwrap().to_vec(),
+            wxacode_bytes("b=DX-01-1")
+        );
+    }
+    assert_eq!(fake.calls("getwxacodeunlimit"), 1);
+    let asked = &fake.wxacodes()[0];
+    assert_eq!(asked["scene"], "b=DX-01-1");
+    assert_eq!(asked["page"], "pages/report/index");
+    assert_eq!(asked["env_version"], "release");
+
+    // The standard QR code is still there; a mini-program code has no SVG.
+    let qr = get("/api/v1/buildings/DX-01-1/qrcode?kind=qr".into()).await;
+    assert_eq!(qr.status(), 200);
+    assert_ne!(
+        qr.bytes().await.unwrap().to_vec(),
+        wxacode_bytes("b=DX-01-1")
+    );
+    let res = app
+        .call(
+            Method::GET,
+            "/api/v1/buildings/DX-01-1/qrcode?format=svg",
+            None,
+            None,
+        )
+        .await;
+    res.expect(422);
+    assert_eq!(res.body["error"]["details"][0]["field"], "format");
+
+    // WeChat's refusal (JSON where an image was expected) is a 502 with its errcode; a refused
+    // token is fetched again and the code made.
+    fake.fail_wxacodes(&[41030]);
+    let res = app
+        .call(Method::GET, "/api/v1/buildings/DX-01-2/qrcode", None, None)
+        .await;
+    assert_eq!(res.status, 502, "{res:?}");
+    assert_eq!(res.body["error"]["details"]["errcode"], 41030);
+    fake.expire_token();
+    let res = get("/api/v1/buildings/DX-01-2/qrcode".into()).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.bytes().await.unwrap().to_vec(),
+        wxacode_bytes("b=DX-01-2")
+    );
+
+    // Without WeChat, asking for one says WeChat is off.
+    let plain = spawn_with(backend, Spawn::default()).await;
+    let res = plain
+        .call(
+            Method::GET,
+            "/api/v1/buildings/DX-01-1/qrcode?kind=miniprogram",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 503);
+    assert_eq!(res.code(), "wechat.disabled");
 }

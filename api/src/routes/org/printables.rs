@@ -16,21 +16,24 @@ use crate::buildings::{raster, vector};
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::Query;
 use crate::state::AppState;
+use crate::validation::Fields;
 
 /// What a building's code is, and so where its image comes from. A kind may offer only some
 /// formats.
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CodeKind {
     /// A standard QR code of the H5 report page for the building
     /// (`LINLI_H5_REPORT_URL` with `b=CODE`), drawn by this server: any phone camera or
-    /// WeChat's scanner opens it.
-    #[default]
+    /// WeChat's scanner opens it. The default without WeChat.
     Qr,
+    /// A mini-program code (小程序码) from WeChat opening the report form with the building
+    /// (scene `b=CODE`); PNG or JPEG as WeChat makes it. The default with WeChat.
+    Miniprogram,
 }
 
 /// An image format.
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
     /// PNG, black on white, 12 pixels a module, marked 300 dpi: about 1 mm a module printed
@@ -45,8 +48,9 @@ pub enum ImageFormat {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CodeParams {
-    /// Which code: `qr` (the default), a standard QR code of the H5 report page for the
-    /// building.
+    /// Which code: `miniprogram` (the default when WeChat is configured), a mini-program code
+    /// opening the report form; `qr` (the default otherwise), a standard QR code of the H5
+    /// report page for the building.
     // Inline: a parameter's schema is not collected into the components, a `$ref` would dangle.
     #[param(inline)]
     kind: Option<CodeKind>,
@@ -82,10 +86,13 @@ struct Image {
     responses(
         (status = 200, description = "The code as an image", content(
             ("image/png"),
+            ("image/jpeg"),
             (String = "image/svg+xml; charset=utf-8"),
         ), headers(("Cache-Control" = String, description = "`public, max-age=86400`"))),
         (status = 404, description = "No building has that code (`building.not_found`)", body = ErrorEnvelope),
-        (status = 422, description = "An unknown `kind` or `format` (`validation.failed`, naming the parameter)", body = ErrorEnvelope),
+        (status = 422, description = "An unknown `kind` or `format`, or SVG of a mini-program code (`validation.failed`, naming the parameter)", body = ErrorEnvelope),
+        (status = 502, description = "WeChat refused to make the mini-program code (`wechat.error`)", body = ErrorEnvelope),
+        (status = 503, description = "`kind=miniprogram` without WeChat (`wechat.disabled`), or WeChat unreachable", body = ErrorEnvelope),
     )
 )]
 #[get("/buildings/{code}/qrcode")]
@@ -96,7 +103,10 @@ pub async fn building_qrcode(
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let code = existing_building(&state, &path.into_inner()).await?;
-    let kind = params.kind.unwrap_or_default();
+    let kind = params.kind.unwrap_or(match state.wechat {
+        Some(_) => CodeKind::Miniprogram,
+        None => CodeKind::Qr,
+    });
     let image = code_image(&state, kind, params.format.unwrap_or_default(), &code).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, CODE_CACHE))
@@ -166,6 +176,43 @@ async fn code_image(
                     extension: "qr.svg",
                     body: vector::document(&qr).into_bytes(),
                 },
+            })
+        }
+        CodeKind::Miniprogram => {
+            let wechat = state.wechat()?;
+            if format == ImageFormat::Svg {
+                let mut f = Fields::new();
+                f.push(
+                    "format",
+                    "unsupported",
+                    "小程序码只有图片格式，矢量图请用 kind=qr",
+                    "A mini-program code is an image only; use kind=qr for SVG",
+                );
+                f.finish()?;
+            }
+            let key = code.as_str().to_owned();
+            let image = match state.caches.wxacodes.get(&key) {
+                Some(cached) => cached,
+                None => {
+                    let fresh =
+                        std::sync::Arc::new(wechat.report_code(&format!("b={code}")).await?);
+                    state.caches.wxacodes.put(key, fresh.clone());
+                    fresh
+                }
+            };
+            let extension = if image.content_type.contains("png") {
+                "wxacode.png"
+            } else {
+                "wxacode.jpg"
+            };
+            Ok(Image {
+                content_type: if image.content_type.contains("png") {
+                    "image/png"
+                } else {
+                    "image/jpeg"
+                },
+                extension,
+                body: image.bytes.clone(),
             })
         }
     }
