@@ -42,6 +42,8 @@ pub struct StatsParams {
     /// Requests submitted on or before this local date.
     pub to: Option<String>,
     /// Split the figures.
+    // Inline: a parameter's schema is not collected into the components, a `$ref` would dangle.
+    #[param(inline)]
     pub group_by: Option<GroupBy>,
 }
 
