@@ -43,6 +43,21 @@ pub fn load_visible(
     }
 }
 
+/// A request for those who administer it (community staff and the levels above): 404 when the
+/// actor may not see it, 403 with `refusal` when they see it but do not administer it.
+pub fn load_administered(
+    conn: &mut DbConnection,
+    id: RequestId,
+    actor: &Actor,
+    refusal: Msg,
+) -> Result<RequestRecord, ApiError> {
+    let rec = load_visible(conn, id, actor)?;
+    if !actor.administers(&rec.request.building_path) {
+        return Err(ApiError::forbidden("request.forbidden", refusal));
+    }
+    Ok(rec)
+}
+
 /// The request with its timeline, as the actor may see it.
 pub fn detail(
     conn: &mut DbConnection,
@@ -238,16 +253,15 @@ pub async fn candidates(
     state
         .db
         .read(move |conn| {
-            let rec = load_visible(conn, id, &actor)?;
-            if !actor.administers(&rec.request.building_path) {
-                return Err(ApiError::forbidden(
-                    "request.forbidden",
-                    Msg::new(
-                        "您无权查看派单候选人",
-                        "You may not see dispatch candidates",
-                    ),
-                ));
-            }
+            let rec = load_administered(
+                conn,
+                id,
+                &actor,
+                Msg::new(
+                    "您无权查看派单候选人",
+                    "You may not see dispatch candidates",
+                ),
+            )?;
             let category = category_by_id(conn, &caches, rec.request.category_id)?;
             let found = dispatch_candidates(conn, &rec.request.building_path)?;
             let plain: Vec<_> = found.iter().map(|(c, _)| *c).collect();

@@ -11,7 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorEnvelope, Msg};
-use crate::requests::act::load_visible;
+use crate::requests::act::load_administered;
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -111,16 +111,15 @@ pub async fn request_notifications(
     let items = state
         .db
         .read(move |conn| {
-            let rec = load_visible(conn, id, &actor)?;
-            if !actor.administers(&rec.request.building_path) {
-                return Err(ApiError::forbidden(
-                    "request.forbidden",
-                    Msg::new(
-                        "仅社区工作人员可查看消息记录",
-                        "Only community staff see the messages sent",
-                    ),
-                ));
-            }
+            load_administered(
+                conn,
+                id,
+                &actor,
+                Msg::new(
+                    "仅社区工作人员可查看消息记录",
+                    "Only community staff see the messages sent",
+                ),
+            )?;
             Ok(notifications::of_request(conn, id)?)
         })
         .await?;

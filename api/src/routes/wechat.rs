@@ -44,6 +44,15 @@ fn code(body: &WechatCode) -> Result<&str, ApiError> {
     Ok(c)
 }
 
+/// Who WeChat says the holder of a `wx.login` code is.
+async fn identity(state: &AppState, body: &WechatCode) -> Result<WechatIdentity, ApiError> {
+    let session = state.wechat()?.code_to_session(code(body)?).await?;
+    Ok(WechatIdentity {
+        openid: session.openid,
+        unionid: session.unionid,
+    })
+}
+
 /// Logs a resident in with the code from `wx.login`: WeChat tells us who it is (its openid);
 /// a first login creates the account, as a resident with no household yet.
 #[utoipa::path(tag = "auth", request_body = WechatCode, responses(
@@ -60,12 +69,7 @@ pub async fn wechat_login(
     state: web::Data<AppState>,
     body: Json<WechatCode>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code(&body.0)?;
-    let session = state.wechat()?.code_to_session(code).await?;
-    let who = WechatIdentity {
-        openid: session.openid,
-        unionid: session.unionid,
-    };
+    let who = identity(&state, &body.0).await?;
     Ok(HttpResponse::Ok().json(resident::sign_in(&state, who).await?))
 }
 
@@ -132,12 +136,7 @@ pub async fn link_wechat(
     auth: Auth,
     body: Json<WechatCode>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code(&body.0)?;
-    let session = state.wechat()?.code_to_session(code).await?;
-    let who = WechatIdentity {
-        openid: session.openid,
-        unionid: session.unionid,
-    };
+    let who = identity(&state, &body.0).await?;
     let user = auth.user.id;
     let linked = state
         .db
