@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod category;
+pub mod content;
 pub mod ids;
 pub mod org;
 pub mod request;
