@@ -56,6 +56,8 @@ pub struct Settings {
     pub auto_close_days: i64,
     /// WeChat, when configured; every WeChat feature is off without it.
     pub wechat: Option<crate::wechat::WechatSettings>,
+    /// Content checks: the extra word list, WeChat's text check timeout.
+    pub content: crate::content::ContentSettings,
 }
 
 /// A setting that is missing or wrong; start-up stops with it.
@@ -291,6 +293,7 @@ impl Settings {
             run_workers: !flag(get, "LINLI_NO_WORKERS")?,
             auto_close_days: number("LINLI_AUTO_CLOSE_DAYS", 7, 1, 90)?,
             wechat: crate::wechat::WechatSettings::from_lookup(get)?,
+            content: crate::content::ContentSettings::from_lookup(get)?,
         })
     }
 

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use crate::auth::JwtKeys;
 use crate::cache::Caches;
 use crate::clock::Clock;
+use crate::content::ContentChecks;
 use crate::crypto::DataCipher;
 use crate::db::Db;
 use crate::wechat::Wechat;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub caches: Arc<Caches>,
     /// WeChat's server API; `None` when WeChat is not configured.
     pub wechat: Option<Arc<Wechat>>,
+    /// The content checks' word list and timeout.
+    pub content: ContentChecks,
 }
 
 impl AppState {

@@ -118,6 +118,8 @@ diesel::table! {
         supervise_count -> Integer,
         version -> Integer,
         updated_at -> Timestamp,
+        content_review -> Text,
+        text_review -> Text,
     }
 }
 
@@ -132,6 +134,7 @@ diesel::table! {
         data -> Text,
         status_after -> Text,
         created_at -> Timestamp,
+        note_review -> Text,
     }
 }
 
@@ -158,10 +161,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    request_photos (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        community_id -> BigInt,
+        position -> Integer,
+        url -> Text,
+        status -> Text,
+        trace_id -> Nullable<Text>,
+        label -> Nullable<BigInt>,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        checked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_roles -> org_nodes (node_id));
 diesel::joinable!(requests -> categories (category_id));
 diesel::joinable!(request_events -> requests (request_id));
+diesel::joinable!(request_photos -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     property_companies,
@@ -173,5 +194,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     requests,
     request_events,
     outbox,
-    idempotency_keys
+    idempotency_keys,
+    request_photos
 );

@@ -8,6 +8,7 @@ pub mod requests;
 pub mod stats;
 pub mod users;
 pub mod wechat;
+pub mod wechat_events;
 
 use utoipa_actix_web::scope::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,6 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(wechat::wechat_login)
                 .service(auth::me)
                 .service(wechat::share_phone)
+                .service(wechat_events::verify_url)
+                .service(wechat_events::receive)
                 .configure(org::configure)
                 .configure(users::configure)
                 .configure(categories::configure)

@@ -11,7 +11,7 @@ pub mod review;
 pub mod screening;
 
 pub use filter::{WordList, normalise};
-pub use photo::{MAX_SUBMISSIONS, PhotoCheck, photo_visible, resubmit_after};
+pub use photo::{MAX_SUBMISSIONS, PhotoCheck, give_up, photo_visible, resubmit_after};
 pub use review::{
     ContentReview, Decided, ReviewDecision, ReviewError, may_review, reviewed_event, sees_hidden,
 };

@@ -114,25 +114,27 @@ pub fn photo_visible(
 }
 
 /// How many times a photo is submitted to WeChat before it goes to staff instead.
-pub const MAX_SUBMISSIONS: u32 = 5;
+pub const MAX_SUBMISSIONS: i32 = 5;
 
-/// How long to wait, after the `attempts`-th submission, before submitting again: briefly
-/// after a failed call (WeChat busy or unreachable), for an hour after a call WeChat accepted
-/// (its verdict comes within 30 minutes; one that never came is asked for again). `None` once
-/// [`MAX_SUBMISSIONS`] are spent: staff look at the photo instead.
-pub fn resubmit_after(attempts: u32, accepted: bool) -> Option<Duration> {
-    if attempts >= MAX_SUBMISSIONS {
-        return None;
-    }
+/// True when a photo submitted `attempts` times without a verdict goes to staff instead.
+pub fn give_up(attempts: i32) -> bool {
+    attempts >= MAX_SUBMISSIONS
+}
+
+/// How long to wait, after the `attempts`-th submission, before submitting again (or, after
+/// the last, giving up): briefly after a failed call (WeChat busy or unreachable), an hour after
+/// a call WeChat accepted (its verdict comes within 30 minutes; one that never came is asked
+/// for again).
+pub fn resubmit_after(attempts: i32, accepted: bool) -> Duration {
     if accepted {
-        return Some(Duration::hours(1));
+        return Duration::hours(1);
     }
-    Some(match attempts {
-        0 | 1 => Duration::minutes(1),
+    match attempts {
+        ..=1 => Duration::minutes(1),
         2 => Duration::minutes(5),
         3 => Duration::minutes(30),
         _ => Duration::hours(2),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -201,11 +203,11 @@ mod tests {
 
     #[test]
     fn submissions_back_off_then_go_to_staff() {
-        assert_eq!(resubmit_after(1, false), Some(Duration::minutes(1)));
-        assert_eq!(resubmit_after(2, false), Some(Duration::minutes(5)));
-        assert_eq!(resubmit_after(4, false), Some(Duration::hours(2)));
-        assert_eq!(resubmit_after(1, true), Some(Duration::hours(1)));
-        assert_eq!(resubmit_after(MAX_SUBMISSIONS, false), None);
-        assert_eq!(resubmit_after(MAX_SUBMISSIONS, true), None);
+        assert_eq!(resubmit_after(1, false), Duration::minutes(1));
+        assert_eq!(resubmit_after(2, false), Duration::minutes(5));
+        assert_eq!(resubmit_after(4, false), Duration::hours(2));
+        assert_eq!(resubmit_after(1, true), Duration::hours(1));
+        assert!(!give_up(MAX_SUBMISSIONS - 1));
+        assert!(give_up(MAX_SUBMISSIONS));
     }
 }
