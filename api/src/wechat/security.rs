@@ -101,3 +101,31 @@ impl Wechat {
         Ok(answer.trace_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn remote(answer: &str) -> Remote {
+        let a: TextAnswer = serde_json::from_str(answer).unwrap();
+        a.result
+            .as_ref()
+            .map_or(Remote::Unanswered, Verdict::remote)
+    }
+
+    #[test]
+    fn errcode_zero_without_a_known_suggestion_is_no_verdict() {
+        assert_eq!(remote(r#"{"errcode":0,"errmsg":"ok"}"#), Remote::Unanswered);
+        assert_eq!(
+            remote(r#"{"errcode":0,"result":{"suggest":"maybe","label":100}}"#),
+            Remote::Unanswered
+        );
+        assert_eq!(
+            remote(r#"{"errcode":0,"result":{"suggest":"risky","label":20006},"trace_id":"t"}"#),
+            Remote::Answered {
+                suggest: Suggest::Risky,
+                label: Some(20006)
+            }
+        );
+    }
+}
