@@ -60,6 +60,8 @@ pub struct Settings {
     pub h5_report_url: ReportLink,
     /// WeChat, when configured; every WeChat feature is off without it.
     pub wechat: Option<crate::wechat::WechatSettings>,
+    /// Content checks: the extra word list, WeChat's text check timeout.
+    pub content: crate::content::ContentSettings,
 }
 
 /// A setting that is missing or wrong; start-up stops with it.
@@ -301,6 +303,7 @@ impl Settings {
             auto_close_days: number("LINLI_AUTO_CLOSE_DAYS", 7, 1, 90)?,
             h5_report_url,
             wechat: crate::wechat::WechatSettings::from_lookup(get)?,
+            content: crate::content::ContentSettings::from_lookup(get)?,
         })
     }
 

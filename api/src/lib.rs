@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod crypto;
 pub mod db;
 pub mod demo;

@@ -29,6 +29,7 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "categories", description = "Service categories"),
         (name = "requests", description = "Residents' requests and their lifecycle"),
         (name = "stats", description = "Rates as the district reports them"),
+        (name = "wechat", description = "WeChat's message push: the URL check and image-check verdicts"),
     )
 )]
 struct ApiDoc;

@@ -87,6 +87,11 @@ impl Application {
             None => None,
         };
         let wechat = crate::wechat::start(settings.wechat.clone(), redis.clone())?;
+        let content = crate::content::ContentChecks::load(&settings.content)?;
+        tracing::info!(
+            terms = content.words.len(),
+            "content checks: the local word list is loaded"
+        );
         let state = web::Data::new(AppState {
             db,
             clock,
@@ -98,6 +103,7 @@ impl Application {
             caches: Arc::default(),
             report_link: settings.h5_report_url.clone(),
             wechat,
+            content,
         });
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding LINLI_BIND {}", settings.bind))?;

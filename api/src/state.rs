@@ -8,6 +8,7 @@ use crate::auth::JwtKeys;
 use crate::buildings::link::ReportLink;
 use crate::cache::Caches;
 use crate::clock::Clock;
+use crate::content::ContentChecks;
 use crate::crypto::DataCipher;
 use crate::db::Db;
 use crate::wechat::Wechat;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub report_link: ReportLink,
     /// WeChat's server API; `None` when WeChat is not configured.
     pub wechat: Option<Arc<Wechat>>,
+    /// The content checks' word list and timeout.
+    pub content: ContentChecks,
 }
 
 impl AppState {

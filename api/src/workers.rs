@@ -1,5 +1,6 @@
-//! Background work: the overdue sweep and auto-close, and WeChat notifications. Each pass is a
-//! function the tests call directly with a set clock; the server runs them on an interval.
+//! Background work: the overdue sweep and auto-close, WeChat notifications, and photos due for
+//! WeChat's image check (again). Each pass is a function the tests call directly with a set
+//! clock; the server runs them on an interval.
 
 use std::time::Duration;
 
@@ -35,6 +36,9 @@ pub fn spawn(state: web::Data<AppState>) {
             tick.tick().await;
             if let Err(e) = crate::requests::sweep::run_once(&state).await {
                 tracing::error!(error = ?e, "request sweep failed");
+            }
+            if let Err(e) = crate::content::photos::run_once(&state).await {
+                tracing::error!(error = ?e, "submitting photos for checking failed");
             }
         }
     });

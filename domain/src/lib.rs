@@ -6,6 +6,7 @@
 pub mod access;
 pub mod binding;
 pub mod category;
+pub mod content;
 pub mod ids;
 pub mod notify;
 pub mod org;

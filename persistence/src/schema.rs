@@ -119,6 +119,8 @@ diesel::table! {
         supervise_count -> Integer,
         version -> Integer,
         updated_at -> Timestamp,
+        content_review -> Text,
+        text_review -> Text,
     }
 }
 
@@ -133,6 +135,7 @@ diesel::table! {
         data -> Text,
         status_after -> Text,
         created_at -> Timestamp,
+        note_review -> Text,
     }
 }
 
@@ -159,10 +162,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    request_photos (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        community_id -> BigInt,
+        position -> Integer,
+        url -> Text,
+        status -> Text,
+        trace_id -> Nullable<Text>,
+        label -> Nullable<BigInt>,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        checked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_roles -> org_nodes (node_id));
 diesel::joinable!(requests -> categories (category_id));
 diesel::joinable!(request_events -> requests (request_id));
+diesel::joinable!(request_photos -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     property_companies,
@@ -176,6 +197,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     idempotency_keys,
     notifications,
+    request_photos,
 );
 
 diesel::table! {

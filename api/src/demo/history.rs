@@ -104,6 +104,7 @@ impl Seeder<'_> {
             photo_urls: Vec::new(),
             contact_phone_enc: None,
             contact_phone_masked: None,
+            content: Default::default(),
         };
         match requests::submit(self.conn, &new, &details, &event, by, None, None, at)? {
             IdempotentSubmit::Created(rec) => Ok(*rec),

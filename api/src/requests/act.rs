@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 use linli_domain::RequestId;
 use linli_domain::access::Actor;
+use linli_domain::content::{Scene, Subject};
 use linli_domain::request::{
     Assignee, Command, Context, Transition, can_see, decide, is_eligible, suggest,
 };
 use linli_domain::text::Note;
-use linli_persistence::requests::{self, RequestRecord, dispatch_candidates, timeline};
+use linli_persistence::requests::{self, Noted, RequestRecord, dispatch_candidates, timeline};
 use linli_persistence::{DbConnection, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -19,13 +20,15 @@ use super::view::{
     AssigneeView, RequestDetail, all_categories, category_by_id, render, timeline_entry,
 };
 use super::wire::AssigneeKindDto;
+use crate::auth::Auth;
 use crate::cache::Caches;
+use crate::content::screen::{Screened, screen_text, wechat_author};
 use crate::crypto::DataCipher;
 use crate::error::{ApiError, Msg};
 use crate::state::AppState;
 
 /// How often a lost race is decided again before giving up with 409.
-const ATTEMPTS: usize = 3;
+pub const ATTEMPTS: usize = 3;
 
 /// A dispatch target as the client names it; `None` takes the suggestion.
 pub type Target = Option<Assignee>;
@@ -72,49 +75,64 @@ pub fn detail(
         request: render(rec, &categories, actor, cipher, now),
         timeline: timeline(conn, rec.request.id)?
             .into_iter()
-            .map(timeline_entry)
+            .map(|e| timeline_entry(e, actor, &rec.request))
             .collect(),
     })
 }
 
+/// A note on an action and the field it came in (named when content screening refuses it).
+#[derive(Debug, Clone)]
+pub struct FieldNote {
+    /// The body's field: `note`, `reason`, `outcome`, `comment`.
+    pub field: &'static str,
+    /// The note.
+    pub note: Note,
+}
+
 /// Parses a required note (reason, outcome, progress).
-pub fn required_note(field: &str, text: &str) -> Result<Note, ApiError> {
+pub fn required_note(field: &'static str, text: &str) -> Result<FieldNote, ApiError> {
     let mut f = crate::validation::Fields::new();
     let note = f.check(field, Note::parse(text));
     f.finish()?;
-    Ok(note.expect("checked"))
+    Ok(FieldNote {
+        field,
+        note: note.expect("checked"),
+    })
 }
 
 /// Parses an optional note; empty means none.
-pub fn optional_note(field: &str, text: Option<&str>) -> Result<Option<Note>, ApiError> {
+pub fn optional_note(
+    field: &'static str,
+    text: Option<&str>,
+) -> Result<Option<FieldNote>, ApiError> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => required_note(field, t).map(Some),
     }
 }
 
-/// Performs `cmd` on request `id` for the actor.
+/// Performs `cmd` on request `id` for the caller.
 pub async fn act(
     state: &AppState,
-    actor: Actor,
+    auth: Auth,
     id: RequestId,
     cmd: Command,
-    note: Option<Note>,
+    note: Option<FieldNote>,
 ) -> Result<RequestDetail, ApiError> {
-    act_with(state, actor, id, move |_, _, _| Ok(cmd.clone()), note).await
+    act_with(state, auth, id, move |_, _, _| Ok(cmd.clone()), note).await
 }
 
 /// Dispatches request `id` to `target`, or to the suggested handler when `target` is `None`.
 pub async fn dispatch(
     state: &AppState,
-    actor: Actor,
+    auth: Auth,
     id: RequestId,
     target: Target,
-    note: Option<Note>,
+    note: Option<FieldNote>,
 ) -> Result<RequestDetail, ApiError> {
     act_with(
         state,
-        actor,
+        auth,
         id,
         move |conn, rec, caches| {
             let candidates: Vec<_> = dispatch_candidates(conn, &rec.request.building_path)?
@@ -156,10 +174,10 @@ pub async fn dispatch(
 
 async fn act_with<F>(
     state: &AppState,
-    actor: Actor,
+    auth: Auth,
     id: RequestId,
     make: F,
-    note: Option<Note>,
+    note: Option<FieldNote>,
 ) -> Result<RequestDetail, ApiError>
 where
     F: Fn(&mut DbConnection, &RequestRecord, &Caches) -> Result<Command, ApiError>
@@ -169,9 +187,12 @@ where
 {
     let now = state.clock.now();
     let tz = state.tz;
-    let actor = std::sync::Arc::new(actor);
+    let openid = wechat_author(&auth);
+    let actor = std::sync::Arc::new(auth.actor);
     let make = std::sync::Arc::new(make);
-    let note = note.map(Note::into_inner);
+    // Screened once, after the first decision allowed the action: WeChat is never asked about
+    // the note of an action that is refused anyway, nor asked again when a race is retried.
+    let mut screened: Option<Screened> = None;
     for _ in 0..ATTEMPTS {
         // Read and decide on a reader connection; the writer only stores the outcome, under a
         // version check, so it is held for the few statements of one transaction.
@@ -193,11 +214,33 @@ where
                 })
                 .await?
         };
-        let (by, note) = (actor.user_id, note.clone());
+        if screened.is_none()
+            && let Some(n) = &note
+        {
+            let text = n.note.as_str();
+            let s = screen_text(
+                state,
+                openid.as_deref(),
+                text,
+                Scene::NOTE,
+                Subject::Note,
+                n.field,
+            )
+            .await?;
+            screened = Some(s);
+        }
+        let by = actor.user_id;
+        let noted = note.clone().zip(screened.clone());
         let stored = state
             .db
             .write(move |conn| {
-                match requests::apply(conn, &rec, &transition, Some(by), note.as_deref(), now) {
+                let noted = noted.as_ref().map(|(n, s)| Noted {
+                    text: n.note.as_str(),
+                    review: s.review,
+                    flag: s.flag.clone(),
+                });
+                match requests::apply_noted(conn, &rec, &transition, Some(by), noted.as_ref(), now)
+                {
                     Ok(after) => Ok(Some(after.version)),
                     // Another writer changed it since we read it: decide again on fresh state.
                     Err(StoreError::Stale) => Ok(None),

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::view::{RequestPage, all_categories, render};
-use super::wire::StatusDto;
+use super::wire::{ContentReviewDto, StatusDto};
 use crate::error::{ApiError, Msg};
 use crate::state::AppState;
 use crate::validation::Fields;
@@ -31,6 +31,8 @@ pub struct ListParams {
     pub assignee: Option<String>,
     /// Only requests open past a deadline now.
     pub overdue: Option<bool>,
+    /// Only requests in this state of content review (`pending`: flagged, waiting for staff).
+    pub content_review: Option<ContentReviewDto>,
     /// Submitted on or after this local date (YYYY-MM-DD, in `LINLI_TZ`).
     pub from: Option<String>,
     /// Submitted on or before this local date.
@@ -155,6 +157,7 @@ pub async fn list(state: &AppState, actor: Actor, p: ListParams) -> Result<Reque
                 node,
                 assignee,
                 overdue_at: p.overdue.filter(|o| *o).map(|_| now),
+                content_review: p.content_review.map(Into::into),
                 submitted_from,
                 submitted_before,
                 before_id,

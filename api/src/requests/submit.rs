@@ -1,7 +1,9 @@
 //! 点单: a resident (or staff on their behalf) submits a request.
 
+use actix_web::web;
 use chrono::Duration;
 use linli_domain::category::CategoryCode;
+use linli_domain::content::{PhotoCheck, Scene, Subject};
 use linli_domain::org::{BuildingCode, NodeKind};
 use linli_domain::request::{
     Channel, Submission, may_report_for_household, submit as decide_submit,
@@ -10,7 +12,8 @@ use linli_domain::text::{Description, LocationText, PhoneNumber, PhotoUrls};
 use linli_domain::{OrgNodeId, RequestId};
 use linli_persistence::StoreError;
 use linli_persistence::requests::{
-    self, IdempotentSubmit, Labels, NewRequestDetails, find_idempotent, possible_duplicates,
+    self, IdempotentSubmit, Labels, NewRequestDetails, Screened, find_idempotent,
+    possible_duplicates,
 };
 use linli_persistence::{DbConnection, categories, org};
 use serde::{Deserialize, Serialize};
@@ -20,6 +23,8 @@ use utoipa::ToSchema;
 use super::view::{SubmitResponse, all_categories, render};
 use super::wire::ChannelDto;
 use crate::auth::Auth;
+use crate::content::photos;
+use crate::content::screen::{screen_text, wechat_author};
 use crate::error::{ApiError, Msg};
 use crate::state::AppState;
 use crate::validation::Fields;
@@ -100,9 +105,11 @@ pub fn idempotency_key(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// Submits a request.
+/// Submits a request. Its text is screened before it is stored (see [`crate::content`]); its
+/// photos are submitted for WeChat's image check after the request is stored, off the request
+/// path.
 pub async fn submit(
-    state: &AppState,
+    state: &web::Data<AppState>,
     auth: Auth,
     body: SubmitBody,
     key: Option<String>,
@@ -211,8 +218,10 @@ pub async fn submit(
             .collect(),
         contact_phone_enc: phone_enc,
         contact_phone_masked: phone_masked,
+        content: Screened::default(),
     };
     let now = state.clock.now();
+    let openid = wechat_author(&auth);
     let tz = state.tz;
     let actor = std::sync::Arc::new(auth.actor);
     // 1. On a reader: an earlier use of the key, the category, the building; the rules decide.
@@ -280,7 +289,7 @@ pub async fn submit(
             })
             .await?
     };
-    let (new, event, details, labels, dupes, categories) = match prepared {
+    let (new, event, mut details, labels, dupes, categories) = match prepared {
         Ok(p) => p,
         Err(seen) => {
             let (cipher, caches) = (state.cipher.clone(), state.caches.clone());
@@ -290,7 +299,28 @@ pub async fn submit(
                 .await;
         }
     };
-    // 2. On the writer: the request, its event and outbox row, and the key, in one transaction
+    // 2. The rules allow it: screen the text (WeChat within its short timeout, the word list).
+    // A retry that replays stops before this, so WeChat is asked once per request.
+    let text = match &details.location_text {
+        Some(location) => format!("{}\n{location}", details.description),
+        None => details.description.clone(),
+    };
+    let screened = screen_text(
+        state,
+        openid.as_deref(),
+        &text,
+        Scene::REQUEST,
+        Subject::Text,
+        "description",
+    )
+    .await?;
+    let photo_state = PhotoCheck::initial(photos::checked(state, openid.as_deref()));
+    details.content = Screened {
+        text_review: screened.review,
+        flags: screened.flag.into_iter().collect(),
+        photos: vec![photo_state; details.photo_urls.len()],
+    };
+    // 3. On the writer: the request, its event and outbox row, and the key, in one transaction
     // (on SQLite committed together with the submits queued beside it).
     let outcome = {
         let (by, key, hash) = (actor.user_id, key.clone(), hash.clone());
@@ -310,10 +340,13 @@ pub async fn submit(
             })
             .await?
     };
-    // 3. The answer: rendered from what was written, or the winner of a race on the key.
+    // 4. The answer: rendered from what was written, or the winner of a race on the key.
     match outcome {
         IdempotentSubmit::Created(mut rec) => {
             rec.labels = labels;
+            if rec.photos.iter().any(|p| p.status == PhotoCheck::Pending) {
+                photos::check_soon(state.clone(), rec.request.id);
+            }
             Ok(Submitted {
                 response: SubmitResponse {
                     request: render(&rec, &categories, &actor, &state.cipher, now),

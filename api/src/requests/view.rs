@@ -7,15 +7,20 @@ use chrono::{DateTime, Utc};
 use linli_domain::CategoryId;
 use linli_domain::access::Actor;
 use linli_domain::category::Category;
-use linli_domain::request::{Assignee, sees_contact_phone};
+use linli_domain::content::{PhotoCheck, photo_visible, sees_hidden};
+use linli_domain::request::{Assignee, Request, sees_contact_phone};
 use linli_domain::stats::is_overdue;
 use linli_persistence::requests::{DuplicateHint, EventRecord, RequestRecord};
 use linli_persistence::{DbConnection, categories};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::wire::{AssigneeKindDto, ChannelDto, QueueLevelDto, RatingDto, StatusDto};
+use super::wire::{
+    AssigneeKindDto, ChannelDto, ContentReviewDto, PhotoCheckDto, QueueLevelDto, RatingDto,
+    StatusDto,
+};
 use crate::cache::Caches;
+use crate::content::HIDDEN_TEXT;
 use crate::crypto::DataCipher;
 use crate::error::ApiError;
 
@@ -69,12 +74,21 @@ pub struct RequestView {
     pub building: BuildingRef,
     /// The household, when reported for one.
     pub household_id: Option<i64>,
-    /// What the resident wrote.
+    /// What the resident wrote; a placeholder once content staff hid it (except for them and
+    /// its author).
     pub description: String,
-    /// Where exactly.
+    /// Where exactly (none once hidden, except for content staff and the author).
     pub location_text: Option<String>,
-    /// Photos.
+    /// The photos this caller may see: its author sees all of them; others those WeChat passed
+    /// or staff cleared (content staff also those waiting for them).
     pub photo_urls: Vec<String>,
+    /// The same photos with their check state.
+    pub photos: Vec<PhotoView>,
+    /// Where the request stands in content review, taken as a whole (`?content_review=` filters
+    /// on it).
+    pub content_review: ContentReviewDto,
+    /// Where its description and location stand in content review.
+    pub text_review: ContentReviewDto,
     /// Contact phone: whole for the resident, the handler and community staff; masked
     /// (138****5678) for everyone else.
     pub contact_phone: Option<String>,
@@ -116,6 +130,15 @@ pub struct RequestView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A photo of a request, with its check state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoView {
+    /// Where it is.
+    pub url: String,
+    /// Where it stands in WeChat's image check.
+    pub check: PhotoCheckDto,
+}
+
 /// One step of a request's timeline (事事有回音).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TimelineEntry {
@@ -126,8 +149,11 @@ pub struct TimelineEntry {
     pub r#type: String,
     /// Who did it; null for the system.
     pub actor_name: Option<String>,
-    /// What they said.
+    /// What they said; a placeholder once content staff hid it (except for them and its
+    /// author).
     pub note: Option<String>,
+    /// Where the note stands in content review.
+    pub note_review: ContentReviewDto,
     /// What the step decided (e.g. the assignee, the rating).
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
@@ -234,6 +260,19 @@ pub fn render(
         _ => rec.contact_phone_masked.clone(),
     };
     let name = rec.labels.assignee_name.clone().unwrap_or_default();
+    let text_shown = sees_hidden(actor, rec.text_review, r.submitted_by, &r.building_path);
+    let photos: Vec<PhotoView> = rec
+        .photo_urls
+        .iter()
+        .enumerate()
+        .filter_map(|(position, url)| {
+            let check = photo_check(rec, position);
+            photo_visible(check, actor, r.submitted_by, &r.building_path).then(|| PhotoView {
+                url: url.clone(),
+                check: check.into(),
+            })
+        })
+        .collect();
     let assignee = r.assignee.map(|a| match a {
         Assignee::User(u) => AssigneeView {
             kind: AssigneeKindDto::User,
@@ -260,9 +299,16 @@ pub fn render(
             name: rec.labels.building_name.clone(),
         },
         household_id: rec.household_id.map(|h| h.0),
-        description: rec.description.clone(),
-        location_text: rec.location_text.clone(),
-        photo_urls: rec.photo_urls.clone(),
+        description: if text_shown {
+            rec.description.clone()
+        } else {
+            HIDDEN_TEXT.to_owned()
+        },
+        location_text: rec.location_text.clone().filter(|_| text_shown),
+        photo_urls: photos.iter().map(|p| p.url.clone()).collect(),
+        photos,
+        content_review: rec.content_review.into(),
+        text_review: rec.text_review.into(),
         contact_phone_masked: rec.contact_phone_enc.is_some() && !whole,
         contact_phone,
         submitted_by: r.submitted_by.0,
@@ -291,13 +337,30 @@ pub fn render(
     }
 }
 
-/// A timeline entry as clients see it.
-pub fn timeline_entry(e: EventRecord) -> TimelineEntry {
+/// A photo's check state; one stored before photos were checked was never checked.
+fn photo_check(rec: &RequestRecord, position: usize) -> PhotoCheck {
+    rec.photos
+        .iter()
+        .find(|p| p.position == position)
+        .map_or(PhotoCheck::Unchecked, |p| p.status)
+}
+
+/// A timeline entry of `req` as `actor` sees it.
+pub fn timeline_entry(e: EventRecord, actor: &Actor, req: &Request) -> TimelineEntry {
+    let shown = match e.actor_user_id {
+        Some(author) => sees_hidden(actor, e.note_review, author, &req.building_path),
+        None => true,
+    };
     TimelineEntry {
         id: e.id,
         r#type: e.kind.as_str().to_owned(),
         actor_name: e.actor_name,
-        note: e.note,
+        note: if shown {
+            e.note
+        } else {
+            e.note.map(|_| HIDDEN_TEXT.to_owned())
+        },
+        note_review: e.note_review.into(),
         data: e.data,
         status: e.status_after.into(),
         at: e.created_at,

@@ -1,5 +1,6 @@
 //! The request enums as the API spells them (with OpenAPI schemas), mapped to the domain's.
 
+use linli_domain::content::{ContentReview, PhotoCheck, ReviewDecision};
 use linli_domain::request::{Channel, ExtensionDecision, QueueLevel, Rating, RequestStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,6 +51,27 @@ mirror!(
 mirror!(
     /// The community's answer to an extension request.
     DecisionDto <=> ExtensionDecision { Approve, Reject }
+);
+
+mirror!(
+    /// Where content stands in staff review: `none` (never flagged), `pending` (flagged by
+    /// WeChat's check or the word list, waiting for community staff), `cleared` (staff let it
+    /// stand) or `hidden` (staff hid it: a placeholder shows instead, except to staff and its
+    /// author).
+    ContentReviewDto <=> ContentReview { None, Pending, Cleared, Hidden }
+);
+
+mirror!(
+    /// Where a photo stands in WeChat's image check: `pending` (no verdict yet: shown to its
+    /// author only), `pass`, `review` (waiting for staff), `risky` (never shown but to its
+    /// author), `cleared` / `hidden` (staff's decision on one under review), `unchecked` (not
+    /// checked: image checks are off, or staff uploaded it).
+    PhotoCheckDto <=> PhotoCheck { Pending, Pass, Review, Risky, Cleared, Hidden, Unchecked }
+);
+
+mirror!(
+    /// Content staff's decision on flagged content: `clear` lets it stand, `hide` hides it.
+    ReviewDecisionDto <=> ReviewDecision { Clear, Hide }
 );
 
 /// What kind of handler a request is assigned to.

@@ -322,6 +322,13 @@ pub async fn reject_binding(
     body: Json<RejectBody>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = crate::requests::act::required_note("reason", &body.0.reason)?;
-    let b = bindings::act(&state, auth.actor, *id, BindingAction::Reject, Some(reason)).await?;
+    let b = bindings::act(
+        &state,
+        auth.actor,
+        *id,
+        BindingAction::Reject,
+        Some(reason.note),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(BindingView::from(b)))
 }

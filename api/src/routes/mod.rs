@@ -10,6 +10,7 @@ pub mod requests;
 pub mod stats;
 pub mod users;
 pub mod wechat;
+pub mod wechat_events;
 
 use utoipa_actix_web::scope::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -28,6 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(auth::me)
                 .service(wechat::share_phone)
                 .service(wechat::link_wechat)
+                .service(wechat_events::verify_url)
+                .service(wechat_events::receive)
                 .configure(org::configure)
                 .configure(users::configure)
                 .configure(bindings::configure)

@@ -8,13 +8,14 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
+use crate::content::review::review;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::{Json, Query};
-use crate::requests::act::{self, CandidateList, optional_note, required_note};
+use crate::requests::act::{self, CandidateList, FieldNote, optional_note, required_note};
 use crate::requests::list::{ListParams, list};
 use crate::requests::submit::{SubmitBody, idempotency_key, submit};
 use crate::requests::view::{RequestDetail, RequestPage, SubmitResponse};
-use crate::requests::wire::{AssigneeKindDto, DecisionDto, RatingDto};
+use crate::requests::wire::{AssigneeKindDto, DecisionDto, RatingDto, ReviewDecisionDto};
 use crate::state::AppState;
 
 /// Registers this module's routes under `/api/v1`.
@@ -35,7 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(rate)
         .service(reopen)
         .service(close)
-        .service(supervise);
+        .service(supervise)
+        .service(content_review);
 }
 
 /// Submits a request (点单). With an `Idempotency-Key` header, a retried submit returns the
@@ -46,7 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         (status = 201, body = SubmitResponse),
         (status = 401, body = ErrorEnvelope),
         (status = 403, description = "Channel or household not open to the caller", body = ErrorEnvelope),
-        (status = 422, description = "Invalid fields (every bad field listed), unknown category or building, inactive category, reused idempotency key", body = ErrorEnvelope),
+        (status = 422, description = "Invalid fields (every bad field listed), unknown category or building, inactive category, reused idempotency key, or text WeChat's check refuses (`content.rejected`)", body = ErrorEnvelope),
     ))]
 #[post("/requests")]
 pub async fn create(
@@ -188,6 +190,15 @@ pub struct DecisionBody {
     pub note: Option<String>,
 }
 
+/// Content staff's decision on a request's flagged content.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ContentReviewBody {
+    /// `clear` lets the flagged content stand; `hide` hides it.
+    pub decision: ReviewDecisionDto,
+    /// Why (for the timeline).
+    pub note: Option<String>,
+}
+
 /// The resident's rating.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RateBody {
@@ -216,8 +227,7 @@ pub async fn dispatch(
         AssigneeKindDto::User => Assignee::User(UserId(a.id)),
         AssigneeKindDto::Company => Assignee::Company(PropertyCompanyId(a.id)),
     });
-    let detail =
-        act::dispatch(&state, auth.actor, RequestId(id.into_inner()), target, note).await?;
+    let detail = act::dispatch(&state, auth, RequestId(id.into_inner()), target, note).await?;
     Ok(HttpResponse::Ok().json(detail))
 }
 
@@ -226,9 +236,9 @@ async fn run(
     auth: Auth,
     id: i64,
     cmd: Command,
-    note: Option<linli_domain::text::Note>,
+    note: Option<FieldNote>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(act::act(state, auth.actor, RequestId(id), cmd, note).await?))
+    Ok(HttpResponse::Ok().json(act::act(state, auth, RequestId(id), cmd, note).await?))
 }
 
 /// 接单: the assigned handler takes the request.
@@ -375,8 +385,10 @@ pub async fn resolve_on_spot(
 }
 
 /// 回访: the resident rates the outcome; satisfied closes it, dissatisfied reopens it (重办).
+/// A resident's comment passes WeChat's text check (scene comment) and the word list.
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RateBody, responses(
     (status = 200, body = RequestDetail), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope),
+    (status = 422, description = "Invalid comment, or one WeChat's check refuses (`content.rejected`)", body = ErrorEnvelope),
 ))]
 #[post("/requests/{id}/rate")]
 pub async fn rate(
@@ -399,8 +411,10 @@ pub async fn rate(
 }
 
 /// 重办: the resident says it is not done; back to the handler with new deadlines.
+/// A resident's reason passes WeChat's text check (scene comment) and the word list.
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReasonBody, responses(
-    (status = 200, body = RequestDetail), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope),
+    (status = 200, body = RequestDetail), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope),
+    (status = 422, description = "Invalid reason, or one WeChat's check refuses (`content.rejected`)", body = ErrorEnvelope),
 ))]
 #[post("/requests/{id}/reopen")]
 pub async fn reopen(
@@ -449,4 +463,27 @@ pub async fn supervise(
         Some(note),
     )
     .await
+}
+
+/// Content staff (community staff over the building, or the street and district above) decide
+/// on what was flagged on the request (its text, notes, photos under review): `clear` lets it
+/// stand, `hide` puts a placeholder in its place for everyone but staff and its author. Recorded
+/// on the timeline as `request.content_reviewed`.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ContentReviewBody, responses(
+    (status = 200, body = RequestDetail), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+    (status = 409, description = "Nothing is waiting for review (`content.not_pending`)", body = ErrorEnvelope),
+    (status = 422, body = ErrorEnvelope),
+))]
+#[post("/requests/{id}/content-review")]
+pub async fn content_review(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<ContentReviewBody>,
+) -> Result<HttpResponse, ApiError> {
+    // The reviewer's own note is not screened: they are the ones who review.
+    let note = optional_note("note", body.0.note.as_deref())?.map(|n| n.note);
+    let id = RequestId(id.into_inner());
+    let detail = review(&state, auth.actor, id, body.0.decision.into(), note).await?;
+    Ok(HttpResponse::Ok().json(detail))
 }

@@ -54,7 +54,7 @@ struct StableToken {
 
 /// The WeChat client: credentials, HTTP and the access token.
 pub struct Wechat {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     settings: WechatSettings,
     tokens: TokenCache,
 }
@@ -85,6 +85,11 @@ impl Wechat {
 
     pub(super) fn http(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    /// The message push's token, when pushes are configured.
+    pub fn push_token(&self) -> Option<&secrecy::SecretString> {
+        self.settings.push_token.as_ref()
     }
 
     pub(super) fn url(&self, path: &str) -> String {

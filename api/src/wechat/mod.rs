@@ -3,6 +3,8 @@
 
 mod client;
 mod error;
+pub mod push;
+mod security;
 mod settings;
 pub mod subscribe;
 mod token;
@@ -10,6 +12,7 @@ pub mod wxacode;
 
 pub use client::{Session, SharedPhone, Wechat};
 pub use error::{WechatError, disabled};
+pub use security::Verdict;
 pub use settings::WechatSettings;
 pub use token::TokenCache;
 
@@ -29,6 +32,12 @@ pub fn start(
         );
         return Ok(None);
     };
+    if settings.push_token.is_none() {
+        tracing::warn!(
+            "LINLI_WECHAT_PUSH_TOKEN is not set: WeChat's pushes are refused, so photos are not \
+             sent for WeChat's image check (they show unchecked)"
+        );
+    }
     let tokens = match redis {
         Some(conn) => TokenCache::redis(conn, &settings.appid),
         None => TokenCache::local(),

@@ -18,6 +18,10 @@ pub struct WechatSettings {
     pub secret: SecretString,
     /// WeChat's server API, without a trailing slash (tests point it at a local fake).
     pub api_base: String,
+    /// The token of the message push (消息推送) that authenticates WeChat's pushes, such as
+    /// the verdicts of image checks; without it the push endpoint refuses everything and
+    /// photos are not sent for checking.
+    pub push_token: Option<SecretString>,
     /// Subscribe-message template ids by notice; a notice without one is not sent.
     pub templates: Vec<(NoticeKind, String)>,
     /// The mini-program page a message opens, given `?id=<request id>`.
@@ -134,6 +138,23 @@ impl WechatSettings {
                 reason: "one of formal, trial, developer".into(),
             });
         }
+        let push_token = match value("LINLI_WECHAT_PUSH_TOKEN") {
+            None => None,
+            // WeChat's console takes 3 to 32 letters and digits.
+            Some(t)
+                if (3..=32).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+            {
+                Some(SecretString::from(t))
+            }
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "LINLI_WECHAT_PUSH_TOKEN",
+                    reason:
+                        "the push token is 3 to 32 letters and digits, as set in WeChat's console"
+                            .into(),
+                });
+            }
+        };
         Ok(Some(WechatSettings {
             appid,
             secret: SecretString::from(secret),
@@ -142,6 +163,7 @@ impl WechatSettings {
             request_page,
             report_page,
             miniprogram_state,
+            push_token,
         }))
     }
 }
@@ -178,10 +200,20 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(s.api_base, DEFAULT_API_BASE);
+        assert!(s.push_token.is_none());
         assert!(
             !format!("{s:?}").contains("s3cret"),
             "the secret never prints"
         );
+        let s = read(&[
+            ("LINLI_WECHAT_APPID", "wx1234567890abcdef"),
+            ("LINLI_WECHAT_SECRET", "s3cret"),
+            ("LINLI_WECHAT_PUSH_TOKEN", "pushToken42"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert!(s.push_token.is_some());
+        assert!(!format!("{s:?}").contains("pushToken42"));
     }
 
     #[test]
@@ -222,6 +254,14 @@ mod tests {
                     ("LINLI_WECHAT_MINIPROGRAM_STATE", "beta"),
                 ],
                 "LINLI_WECHAT_MINIPROGRAM_STATE",
+            ),
+            (
+                vec![
+                    ("LINLI_WECHAT_APPID", "wx1"),
+                    ("LINLI_WECHAT_SECRET", "s"),
+                    ("LINLI_WECHAT_PUSH_TOKEN", "has spaces!"),
+                ],
+                "LINLI_WECHAT_PUSH_TOKEN",
             ),
         ] {
             let e = read(&vars).unwrap_err();

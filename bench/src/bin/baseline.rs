@@ -121,6 +121,7 @@ async fn create(f: web::Data<Fixture>) -> HttpResponse {
             photo_urls: vec![],
             contact_phone_enc: None,
             contact_phone_masked: None,
+            content: Default::default(),
         };
         let mut conn = f.pools.writer()?;
         match requests::submit(

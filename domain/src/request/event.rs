@@ -32,11 +32,15 @@ pub enum EventKind {
     Overdue,
     /// `request.supervised`
     Supervised,
+    /// `request.content_flagged`: text or a photo was flagged for staff review.
+    ContentFlagged,
+    /// `request.content_reviewed`: staff cleared or hid what was flagged.
+    ContentReviewed,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::Submitted,
         EventKind::Dispatched,
         EventKind::Claimed,
@@ -51,6 +55,8 @@ impl EventKind {
         EventKind::Closed,
         EventKind::Overdue,
         EventKind::Supervised,
+        EventKind::ContentFlagged,
+        EventKind::ContentReviewed,
     ];
 
     /// The stable event type, as webhooks carry it.
@@ -70,6 +76,8 @@ impl EventKind {
             EventKind::Closed => "request.closed",
             EventKind::Overdue => "request.overdue",
             EventKind::Supervised => "request.supervised",
+            EventKind::ContentFlagged => "request.content_flagged",
+            EventKind::ContentReviewed => "request.content_reviewed",
         }
     }
 

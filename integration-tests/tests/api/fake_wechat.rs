@@ -39,6 +39,20 @@ struct State {
     wxacodes: Vec<Value>,
     /// The errcodes the next mini-program code requests answer with.
     wxacode_failures: VecDeque<i64>,
+    /// Content checks: text containing the first string gets (suggest, label); otherwise pass.
+    text_verdicts: Vec<(String, String, i64)>,
+    /// The bodies of every text check, in order.
+    text_checks: Vec<Value>,
+    /// How long a content check (text or image) takes to answer.
+    check_delay: Duration,
+    /// Content checks answer with this errcode (WeChat busy: -1).
+    check_errcode: Option<i64>,
+    /// Image URL → the errcode `media_check_async` answers with.
+    media_failures: HashMap<String, i64>,
+    /// Image URL → the trace ids issued for it, oldest first.
+    traces: HashMap<String, Vec<String>>,
+    /// The bodies of every image submission, in order.
+    media_checks: Vec<Value>,
 }
 
 /// The bytes the fake serves as the mini-program code for a scene: a PNG signature and the
@@ -263,6 +277,83 @@ async fn subscribe_send(
     err(0, "ok")
 }
 
+/// What WeChat refuses in a content check's body, as errcode 47001 (data format error).
+fn malformed_check(body: &Value) -> bool {
+    body["version"] != 2
+        || !(1..=4).contains(&body["scene"].as_i64().unwrap_or(0))
+        || body["openid"].as_str().is_none_or(str::is_empty)
+}
+
+async fn msg_sec_check(
+    state: web::Data<Arc<Mutex<State>>>,
+    q: web::Query<TokenQuery>,
+    body: web::Json<Value>,
+) -> HttpResponse {
+    let (delay, answer) = {
+        let mut s = state.lock().unwrap();
+        *s.calls.entry("msg_sec_check").or_default() += 1;
+        if let Some(refused) = refuse_token(&s, &q) {
+            return refused;
+        }
+        s.text_checks.push(body.0.clone());
+        let answer = if let Some(code) = s.check_errcode {
+            err(code, "system error")
+        } else if malformed_check(&body) || !body["content"].is_string() {
+            err(47001, "data format error")
+        } else {
+            let content = body["content"].as_str().unwrap_or_default();
+            let (suggest, label) = s
+                .text_verdicts
+                .iter()
+                .find(|(needle, _, _)| content.contains(needle.as_str()))
+                .map(|(_, suggest, label)| (suggest.clone(), *label))
+                .unwrap_or_else(|| ("pass".into(), 100));
+            HttpResponse::Ok().json(json!({
+                "errcode": 0,
+                "errmsg": "ok",
+                "result": { "suggest": suggest, "label": label },
+                "detail": [{ "strategy": "content_model", "errcode": 0, "suggest": suggest, "label": label, "prob": 90 }],
+                "trace_id": "fake-text-trace",
+            }))
+        };
+        (s.check_delay, answer)
+    };
+    tokio::time::sleep(delay).await;
+    answer
+}
+
+async fn media_check_async(
+    state: web::Data<Arc<Mutex<State>>>,
+    q: web::Query<TokenQuery>,
+    body: web::Json<Value>,
+) -> HttpResponse {
+    let (delay, answer) = {
+        let mut s = state.lock().unwrap();
+        *s.calls.entry("media_check_async").or_default() += 1;
+        if let Some(refused) = refuse_token(&s, &q) {
+            return refused;
+        }
+        s.media_checks.push(body.0.clone());
+        let url = body["media_url"].as_str().unwrap_or_default().to_owned();
+        let answer = if let Some(code) = s.check_errcode.or(s.media_failures.get(&url).copied()) {
+            err(code, "scripted failure")
+        } else if malformed_check(&body) || body["media_type"] != 2 || url.is_empty() {
+            err(47001, "data format error")
+        } else {
+            let n: usize = s.traces.values().map(Vec::len).sum();
+            let trace = format!("trace-{}-{n}", s.appid);
+            s.traces.entry(url).or_default().push(trace.clone());
+            HttpResponse::Ok().json(json!({ "errcode": 0, "errmsg": "ok", "trace_id": trace }))
+        };
+        (s.check_delay, answer)
+    };
+    tokio::time::sleep(delay).await;
+    answer
+}
+
+/// The push token apps talking to the fake are configured with (see [`FakeWechat::env_with_push`]).
+pub const PUSH_TOKEN: &str = "fakePushToken2026";
+
 impl FakeWechat {
     /// Starts a fake on a free port.
     pub async fn start() -> FakeWechat {
@@ -286,6 +377,8 @@ impl FakeWechat {
                     web::post().to(subscribe_send),
                 )
                 .route("/wxa/getwxacodeunlimit", web::post().to(wxacode))
+                .route("/wxa/msg_sec_check", web::post().to(msg_sec_check))
+                .route("/wxa/media_check_async", web::post().to(media_check_async))
         })
         .workers(1)
         .bind(("127.0.0.1", 0))
@@ -309,6 +402,63 @@ impl FakeWechat {
             ("LINLI_WECHAT_SECRET", SECRET.into()),
             ("LINLI_WECHAT_API_BASE", self.base.clone()),
         ]
+    }
+
+    /// The settings for this fake with WeChat's message push configured too (so photos are
+    /// sent for checking and signed pushes are taken).
+    pub fn env_with_push(&self) -> Vec<(&'static str, String)> {
+        let mut env = self.env();
+        env.push(("LINLI_WECHAT_PUSH_TOKEN", PUSH_TOKEN.into()));
+        env
+    }
+
+    /// Text checks of content containing `needle` answer `suggest` with `label`.
+    pub fn text_verdict(&self, needle: &str, suggest: &str, label: i64) {
+        self.state
+            .lock()
+            .unwrap()
+            .text_verdicts
+            .push((needle.into(), suggest.into(), label));
+    }
+
+    /// Content checks (text and image) take this long to answer.
+    pub fn slow_checks(&self, delay: Duration) {
+        self.state.lock().unwrap().check_delay = delay;
+    }
+
+    /// Content checks answer with `errcode` (`None`: as usual).
+    pub fn fail_checks(&self, errcode: Option<i64>) {
+        self.state.lock().unwrap().check_errcode = errcode;
+    }
+
+    /// Image submissions of `url` answer with `errcode` (`None`: as usual).
+    pub fn fail_media(&self, url: &str, errcode: Option<i64>) {
+        let mut s = self.state.lock().unwrap();
+        match errcode {
+            Some(code) => s.media_failures.insert(url.into(), code),
+            None => s.media_failures.remove(url),
+        };
+    }
+
+    /// The bodies of the text checks received, in order.
+    pub fn text_checks(&self) -> Vec<Value> {
+        self.state.lock().unwrap().text_checks.clone()
+    }
+
+    /// The bodies of the image submissions received, in order.
+    pub fn media_checks(&self) -> Vec<Value> {
+        self.state.lock().unwrap().media_checks.clone()
+    }
+
+    /// The trace ids issued for an image URL, oldest first.
+    pub fn traces(&self, url: &str) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .traces
+            .get(url)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// `code` logs in the user `openid` (with a unionid, if given).
@@ -388,7 +538,8 @@ impl FakeWechat {
     }
 
     /// How many times an endpoint was called (`stable_token`, `jscode2session`,
-    /// `getuserphonenumber`, `force_refresh`, `subscribe_send`).
+    /// `getuserphonenumber`, `force_refresh`, `subscribe_send`, `getwxacodeunlimit`,
+    /// `msg_sec_check`, `media_check_async`).
     pub fn calls(&self, endpoint: &str) -> usize {
         self.state
             .lock()

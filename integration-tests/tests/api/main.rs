@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod categories;
+mod content;
 mod health;
 mod households;
 mod instances;

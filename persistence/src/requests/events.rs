@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use linli_domain::content::ContentReview;
 use linli_domain::request::{Event, EventKind, RequestStatus};
 use linli_domain::{OrgNodeId, RequestId, UserId};
 
@@ -21,6 +22,8 @@ pub struct EventRecord {
     pub actor_name: Option<String>,
     /// What they said.
     pub note: Option<String>,
+    /// Where the note stands in content review.
+    pub note_review: ContentReview,
     /// What the transition decided.
     pub data: serde_json::Value,
     /// The status after it.
@@ -28,6 +31,9 @@ pub struct EventRecord {
     /// When.
     pub created_at: DateTime<Utc>,
 }
+
+/// A note on an event and where it stands in content review.
+pub(crate) type NoteRow<'a> = Option<(&'a str, ContentReview)>;
 
 /// Stores events with their outbox rows. Runs inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
@@ -37,10 +43,14 @@ pub(crate) fn record(
     community: OrgNodeId,
     events: &[Event],
     actor: Option<UserId>,
-    note: Option<&str>,
+    note: NoteRow<'_>,
     status_after: RequestStatus,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let (note, note_review) = match note {
+        Some((text, review)) => (Some(text), review),
+        None => (None, ContentReview::None),
+    };
     for event in events {
         let data = event.data.to_string();
         let id: i64 = diesel::insert_into(request_events::table)
@@ -50,6 +60,7 @@ pub(crate) fn record(
                 request_events::kind.eq(event.kind.as_str()),
                 request_events::actor_user_id.eq(actor.map(|a| a.0)),
                 request_events::note.eq(note),
+                request_events::note_review.eq(note_review.as_str()),
                 request_events::data.eq(&data),
                 request_events::status_after.eq(status_after.as_str()),
                 request_events::created_at.eq(to_db(now)),
@@ -90,6 +101,7 @@ pub fn timeline(conn: &mut DbConnection, id: RequestId) -> Result<Vec<EventRecor
         String,
         String,
         chrono::NaiveDateTime,
+        String,
     );
     let rows: Vec<Row> = request_events::table
         .left_join(users::table.on(users::id.nullable().eq(request_events::actor_user_id)))
@@ -104,16 +116,18 @@ pub fn timeline(conn: &mut DbConnection, id: RequestId) -> Result<Vec<EventRecor
             request_events::data,
             request_events::status_after,
             request_events::created_at,
+            request_events::note_review,
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(id, kind, actor, name, note, data, status, at)| {
+        .map(|(id, kind, actor, name, note, data, status, at, review)| {
             Ok(EventRecord {
                 id,
                 kind: EventKind::parse(&kind).ok_or_else(|| corrupt(&kind))?,
                 actor_user_id: actor.map(UserId),
                 actor_name: name,
                 note,
+                note_review: super::row::review(&review)?,
                 data: serde_json::from_str(&data).map_err(corrupt)?,
                 status_after: RequestStatus::parse(&status).ok_or_else(|| corrupt(&status))?,
                 created_at: from_db(at),

@@ -4,16 +4,23 @@
 mod candidates;
 mod events;
 mod idempotency;
+mod photos;
 mod query;
+mod review;
 mod row;
 mod write;
 
 pub use candidates::dispatch_candidates;
 pub use events::{EventRecord, timeline};
 pub use idempotency::{IdempotentSubmit, find_idempotent};
+pub use photos::{
+    DuePhoto, PhotoRecord, PushedVerdict, claim_photo, due_photos, give_up_photo, photo_submitted,
+    record_photo_verdict, retry_photo,
+};
 pub use query::{
     DuplicateHint, ListQuery, RateRow, due_for_auto_close, due_for_sweep, get, list, open_load,
     possible_duplicates, rate_rows,
 };
+pub use review::review_content;
 pub use row::{Labels, RequestRecord};
-pub use write::{NewRequestDetails, apply, submit};
+pub use write::{NewRequestDetails, Noted, Screened, apply, apply_noted, submit};

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
+use linli_domain::content::ContentReview;
 use linli_domain::org::NodePath;
 use linli_domain::request::{Assignee, Channel, Rating, RequestStatus, Visibility};
 use linli_domain::stats::RateInput;
@@ -122,7 +123,8 @@ fn with_context(
     } else {
         company_names(conn, &companies)?
     };
-    rows.into_iter()
+    let records = rows
+        .into_iter()
         .map(|r| {
             let company = nodes.get(&r.compound()).and_then(|n| n.2);
             let (building_name, building_code) = nodes
@@ -143,7 +145,31 @@ fn with_context(
                 },
             )
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    with_photos(conn, records)
+}
+
+/// Attaches their photos' states to the records that have photos (one query, none when no
+/// record has any).
+fn with_photos(
+    conn: &mut DbConnection,
+    mut records: Vec<RequestRecord>,
+) -> Result<Vec<RequestRecord>, StoreError> {
+    let ids: Vec<i64> = records
+        .iter()
+        .filter(|r| r.has_photos())
+        .map(|r| r.request.id.0)
+        .collect();
+    if ids.is_empty() {
+        return Ok(records);
+    }
+    let mut photos = super::photos::of_requests(conn, &ids)?;
+    for r in &mut records {
+        if let Some(p) = photos.remove(&r.request.id.0) {
+            r.photos = p;
+        }
+    }
+    Ok(records)
 }
 
 /// One request with what it shows beside its row, in one query.
@@ -176,14 +202,17 @@ pub fn get(conn: &mut DbConnection, id: RequestId) -> Result<RequestRecord, Stor
             property_companies::name.nullable(),
         ))
         .get_result(conn)?;
-    row.into_record(
+    let record = row.into_record(
         company,
         Labels {
             building_name,
             building_code,
             assignee_name: user_name.or(company_name),
         },
-    )
+    )?;
+    Ok(with_photos(conn, vec![record])?
+        .pop()
+        .expect("one record in, one out"))
 }
 
 /// Filters for listing requests; the visibility rule always applies.
@@ -201,6 +230,8 @@ pub struct ListQuery {
     pub assignee: Option<Assignee>,
     /// Only requests overdue at this instant.
     pub overdue_at: Option<DateTime<Utc>>,
+    /// Only requests in this state of content review.
+    pub content_review: Option<ContentReview>,
     /// Submitted at or after.
     pub submitted_from: Option<DateTime<Utc>>,
     /// Submitted before.
@@ -237,6 +268,9 @@ pub fn list(conn: &mut DbConnection, q: &ListQuery) -> Result<Vec<RequestRecord>
     }
     if let Some(now) = q.overdue_at {
         query = query.filter(overdue_now(now));
+    }
+    if let Some(r) = q.content_review {
+        query = query.filter(requests::content_review.eq(r.as_str()));
     }
     if let Some(from) = q.submitted_from {
         query = query.filter(requests::submitted_at.ge(to_db(from)));

@@ -1,9 +1,11 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use linli_domain::content::ContentReview;
 use linli_domain::org::NodePath;
 use linli_domain::request::{Assignee, Channel, QueueLevel, Rating, Request, RequestStatus};
 use linli_domain::{CategoryId, OrgNodeId, PropertyCompanyId, RequestId, UserId};
 
+use super::photos::PhotoRecord;
 use crate::error::{StoreError, corrupt};
 use crate::schema::requests;
 use crate::time::{from_db, opt_from_db};
@@ -37,6 +39,19 @@ pub struct RequestRecord {
     pub updated_at: DateTime<Utc>,
     /// Names read with the record, for display.
     pub labels: Labels,
+    /// Where the request stands in content review, taken as a whole.
+    pub content_review: ContentReview,
+    /// Where its own text (description and location) stands in content review.
+    pub text_review: ContentReview,
+    /// Its photos' check states, by position; a photo without one was never checked.
+    pub photos: Vec<PhotoRecord>,
+}
+
+impl RequestRecord {
+    /// True when the request has photos, whose states are read with it.
+    pub(crate) fn has_photos(&self) -> bool {
+        !self.photo_urls.is_empty()
+    }
 }
 
 /// Display names read with a request: its building's, and its handler's.
@@ -86,6 +101,8 @@ pub(crate) struct RequestRow {
     supervise_count: i32,
     version: i32,
     updated_at: NaiveDateTime,
+    content_review: String,
+    text_review: String,
 }
 
 pub(crate) fn assignee_columns(a: Option<Assignee>) -> (Option<i64>, Option<i64>) {
@@ -163,6 +180,13 @@ impl RequestRow {
             version: self.version,
             updated_at: from_db(self.updated_at),
             labels,
+            content_review: review(&self.content_review)?,
+            text_review: review(&self.text_review)?,
+            photos: Vec::new(),
         })
     }
+}
+
+pub(crate) fn review(s: &str) -> Result<ContentReview, StoreError> {
+    ContentReview::parse(s).ok_or_else(|| corrupt(s))
 }

@@ -1,10 +1,12 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use linli_domain::content::{ContentReview, PhotoCheck};
 use linli_domain::request::{Event, NewRequest, Transition};
 use linli_domain::{OrgNodeId, RequestId, UserId};
 
 use super::events::record;
 use super::idempotency::{IdempotentSubmit, find_idempotent, remember};
+use super::photos;
 use super::row::{RequestRecord, assignee_columns};
 use crate::connection::DbConnection;
 use crate::error::StoreError;
@@ -32,6 +34,41 @@ pub struct NewRequestDetails {
     pub contact_phone_enc: Option<String>,
     /// Masked contact phone.
     pub contact_phone_masked: Option<String>,
+    /// What content screening decided.
+    pub content: Screened,
+}
+
+/// What content screening decided for a new request.
+#[derive(Debug, Clone, Default)]
+pub struct Screened {
+    /// Its text's review state: none, or pending when flagged.
+    pub text_review: ContentReview,
+    /// `request.content_flagged` events, recorded after `request.submitted`.
+    pub flags: Vec<Event>,
+    /// Each photo's first state, by position. Empty: its photos are never checked.
+    pub photos: Vec<PhotoCheck>,
+}
+
+impl Screened {
+    /// The request's review state as a whole.
+    fn content_review(&self) -> ContentReview {
+        if self.text_review == ContentReview::Pending || !self.flags.is_empty() {
+            ContentReview::Pending
+        } else {
+            ContentReview::None
+        }
+    }
+}
+
+/// A note on an action, screened.
+#[derive(Debug, Clone)]
+pub struct Noted<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// None, or pending when flagged.
+    pub review: ContentReview,
+    /// The `request.content_flagged` event when flagged.
+    pub flag: Option<Event>,
 }
 
 /// Stores a new request with its `submitted` event and outbox row, and the idempotency key if
@@ -85,6 +122,8 @@ pub fn submit(
                     requests::supervise_count.eq(0),
                     requests::version.eq(0),
                     requests::updated_at.eq(to_db(now)),
+                    requests::content_review.eq(details.content.content_review().as_str()),
+                    requests::text_review.eq(details.content.text_review.as_str()),
                 ),
             ))
             .returning(requests::id)
@@ -96,8 +135,27 @@ pub fn submit(
             details.community_id,
             std::slice::from_ref(event),
             Some(actor),
-            note,
+            note.map(|n| (n, ContentReview::None)),
             new.status,
+            now,
+        )?;
+        // The system flags, not the submitter.
+        record(
+            conn,
+            id,
+            details.community_id,
+            &details.content.flags,
+            None,
+            None,
+            new.status,
+            now,
+        )?;
+        let photos = photos::insert(
+            conn,
+            id,
+            details.community_id,
+            &details.photo_urls,
+            &details.content.photos,
             now,
         )?;
         if let Some((key, hash)) = idempotency {
@@ -119,6 +177,9 @@ pub fn submit(
             updated_at: now,
             // The caller knows the building it chose; there is no assignee yet.
             labels: Default::default(),
+            content_review: details.content.content_review(),
+            text_review: details.content.text_review,
+            photos,
         })))
     });
     match result {
@@ -139,6 +200,24 @@ pub fn apply(
     transition: &Transition,
     actor: Option<UserId>,
     note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<RequestRecord, StoreError> {
+    let note = note.map(|text| Noted {
+        text,
+        review: ContentReview::None,
+        flag: None,
+    });
+    apply_noted(conn, before, transition, actor, note.as_ref(), now)
+}
+
+/// [`apply`] with a screened note: a flagged note puts the request in front of content staff,
+/// in the same transaction.
+pub fn apply_noted(
+    conn: &mut DbConnection,
+    before: &RequestRecord,
+    transition: &Transition,
+    actor: Option<UserId>,
+    note: Option<&Noted<'_>>,
     now: DateTime<Utc>,
 ) -> Result<RequestRecord, StoreError> {
     let r = &transition.request;
@@ -183,14 +262,32 @@ pub fn apply(
             before.community_id,
             &transition.events,
             actor,
-            note,
+            note.map(|n| (n.text, n.review)),
             r.status,
             now,
         )?;
+        let mut content_review = before.content_review;
+        if let Some(flag) = note.and_then(|n| n.flag.as_ref()) {
+            diesel::update(requests::table.filter(requests::id.eq(r.id.0)))
+                .set(requests::content_review.eq(ContentReview::Pending.as_str()))
+                .execute(conn)?;
+            record(
+                conn,
+                r.id,
+                before.community_id,
+                std::slice::from_ref(flag),
+                None,
+                None,
+                r.status,
+                now,
+            )?;
+            content_review = ContentReview::Pending;
+        }
         Ok(RequestRecord {
             request: r.clone(),
             version: before.version + 1,
             updated_at: now,
+            content_review,
             ..before.clone()
         })
     })
