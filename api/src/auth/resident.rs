@@ -3,7 +3,7 @@
 use linli_persistence::residents::{self, WechatIdentity};
 
 use super::session::{self, TokenPair};
-use crate::error::ApiError;
+use crate::error::{ApiError, Msg};
 use crate::state::AppState;
 
 /// A new resident's name until they choose one: recognisable to staff without exposing the
@@ -29,6 +29,17 @@ pub async fn sign_in(state: &AppState, who: WechatIdentity) -> Result<TokenPair,
         .await?;
     if !user.active {
         return Err(session::account_disabled());
+    }
+    // A staff account linked to WeChat receives messages there, but signs in with its password:
+    // a WeChat session alone must not carry staff roles.
+    if user.password_hash.is_some() {
+        return Err(ApiError::forbidden(
+            "auth.password_required",
+            Msg::new(
+                "工作人员账号请使用用户名和密码登录",
+                "Staff accounts sign in with their username and password",
+            ),
+        ));
     }
     session::issue(state, user.id, None).await
 }

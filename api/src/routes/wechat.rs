@@ -11,6 +11,7 @@ use crate::auth::{Auth, resident};
 use crate::error::{ApiError, ErrorEnvelope, FieldError, Msg};
 use crate::extract::Json;
 use crate::state::AppState;
+use crate::wechat::WechatError;
 
 /// A one-time code from the mini-program.
 #[derive(Deserialize, ToSchema)]
@@ -44,9 +45,34 @@ fn code(body: &WechatCode) -> Result<&str, ApiError> {
     Ok(c)
 }
 
-/// Who WeChat says the holder of a `wx.login` code is.
-async fn identity(state: &AppState, body: &WechatCode) -> Result<WechatIdentity, ApiError> {
-    let session = state.wechat()?.code_to_session(code(body)?).await?;
+/// A code refused while the user is signed in: 422, not 401, which a client would take for
+/// an expired session and log the user out.
+fn in_session(e: WechatError) -> ApiError {
+    match e.errcode() {
+        Some(40029 | 40163) => ApiError::unprocessable(
+            "wechat.invalid_code",
+            Msg::new(
+                "微信授权已失效，请重新点击按钮",
+                "The WeChat code is invalid or was used already; ask the user again",
+            ),
+        )
+        .with_cause(e),
+        _ => e.into(),
+    }
+}
+
+/// Who WeChat says the holder of a `wx.login` code is; WeChat's refusal goes through `refused`.
+async fn identity(
+    state: &AppState,
+    body: &WechatCode,
+    refused: fn(WechatError) -> ApiError,
+) -> Result<WechatIdentity, ApiError> {
+    let code = code(body)?;
+    let session = state
+        .wechat()?
+        .code_to_session(code)
+        .await
+        .map_err(refused)?;
     Ok(WechatIdentity {
         openid: session.openid,
         unionid: session.unionid,
@@ -58,7 +84,7 @@ async fn identity(state: &AppState, body: &WechatCode) -> Result<WechatIdentity,
 #[utoipa::path(tag = "auth", request_body = WechatCode, responses(
     (status = 200, body = TokenPair),
     (status = 401, description = "The code is invalid or used (`wechat.invalid_code`)", body = ErrorEnvelope),
-    (status = 403, description = "WeChat blocked the user (`wechat.user_blocked`) or the account is disabled (`auth.account_disabled`)", body = ErrorEnvelope),
+    (status = 403, description = "WeChat blocked the user (`wechat.user_blocked`), the account is disabled (`auth.account_disabled`), or it is a staff account, which signs in with its password (`auth.password_required`)", body = ErrorEnvelope),
     (status = 422, description = "No code", body = ErrorEnvelope),
     (status = 429, description = "Too many logins (`wechat.rate_limited`)", body = ErrorEnvelope),
     (status = 502, description = "WeChat answered with another error (`wechat.error`)", body = ErrorEnvelope),
@@ -69,7 +95,7 @@ pub async fn wechat_login(
     state: web::Data<AppState>,
     body: Json<WechatCode>,
 ) -> Result<HttpResponse, ApiError> {
-    let who = identity(&state, &body.0).await?;
+    let who = identity(&state, &body.0, ApiError::from).await?;
     Ok(HttpResponse::Ok().json(resident::sign_in(&state, who).await?))
 }
 
@@ -88,7 +114,11 @@ pub async fn share_phone(
     body: Json<WechatCode>,
 ) -> Result<HttpResponse, ApiError> {
     let code = code(&body.0)?;
-    let shared = state.wechat()?.phone_number(code).await?;
+    let shared = state
+        .wechat()?
+        .phone_number(code)
+        .await
+        .map_err(in_session)?;
     let phone = match shared.country_code.as_str() {
         "86" => PhoneNumber::parse(&shared.number).ok(),
         _ => None,
@@ -123,7 +153,8 @@ pub async fn share_phone(
 
 /// Links the caller's account (a staff member's, typically) to their WeChat, with a code from
 /// `wx.login`, so that they receive subscribe messages: a request dispatched to them, a
-/// deadline coming. Signing in stays as it was.
+/// deadline coming. Staff still sign in with their password: WeChat login refuses accounts
+/// that have one (403 `auth.password_required`).
 #[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = WechatCode, responses(
     (status = 204),
     (status = 401, body = ErrorEnvelope),
@@ -136,7 +167,7 @@ pub async fn link_wechat(
     auth: Auth,
     body: Json<WechatCode>,
 ) -> Result<HttpResponse, ApiError> {
-    let who = identity(&state, &body.0).await?;
+    let who = identity(&state, &body.0, in_session).await?;
     let user = auth.user.id;
     let linked = state
         .db

@@ -109,7 +109,7 @@ impl Wechat {
             ])
             .send()
             .await
-            .map_err(WechatError::Transport)?;
+            .map_err(WechatError::transport)?;
         read(res).await
     }
 
@@ -163,7 +163,7 @@ impl Wechat {
         let token = self.access_token().await?;
         let first = match call(token.clone()).await {
             Ok(res) => read(res).await,
-            Err(e) => Err(WechatError::Transport(e)),
+            Err(e) => Err(WechatError::transport(e)),
         };
         match first {
             Err(e) if e.is_stale_token() => {
@@ -173,7 +173,7 @@ impl Wechat {
                 );
                 self.tokens.invalidate(&token).await?;
                 let token = self.access_token().await?;
-                read(call(token).await.map_err(WechatError::Transport)?).await
+                read(call(token).await.map_err(WechatError::transport)?).await
             }
             other => other,
         }
@@ -193,7 +193,7 @@ impl Wechat {
             }))
             .send()
             .await
-            .map_err(WechatError::Transport)?;
+            .map_err(WechatError::transport)?;
         let t: StableToken = read(res).await?;
         tracing::info!(expires_in = t.expires_in, "fetched a WeChat access token");
         Ok(Fresh {
@@ -206,7 +206,7 @@ impl Wechat {
 /// Reads WeChat's JSON answer: a non-zero `errcode` is an error whatever the HTTP status.
 pub(super) async fn read<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, WechatError> {
     let status = res.status();
-    let body = res.bytes().await.map_err(WechatError::Transport)?;
+    let body = res.bytes().await.map_err(WechatError::transport)?;
     let value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(_) if !status.is_success() => {

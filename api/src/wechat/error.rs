@@ -16,7 +16,7 @@ pub enum WechatError {
         /// WeChat's message.
         errmsg: String,
     },
-    /// No answer (connection refused, timeout, TLS).
+    /// No answer (connection refused, timeout, TLS). Build it with [`WechatError::transport`].
     #[error("WeChat could not be reached")]
     Transport(#[source] reqwest::Error),
     /// An answer we could not read.
@@ -36,6 +36,12 @@ pub const BUSY: i64 = -1;
 pub const STALE_TOKEN: [i64; 3] = [40001, 42001, 40014];
 
 impl WechatError {
+    /// A transport failure, without its URL: WeChat's URLs carry the AppSecret
+    /// (`jscode2session`) or the access token, and errors end up in the log.
+    pub fn transport(e: reqwest::Error) -> Self {
+        WechatError::Transport(e.without_url())
+    }
+
     /// WeChat's error code, if WeChat answered with one.
     pub fn errcode(&self) -> Option<i64> {
         match self {
@@ -87,7 +93,7 @@ impl From<WechatError> for ApiError {
                     "WeChat has blocked this account as high-risk",
                 ),
             ),
-            Some(BUSY) | None => (
+            Some(BUSY) | None if e.is_transient() => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "wechat.unavailable",
                 Msg::new(
@@ -95,7 +101,8 @@ impl From<WechatError> for ApiError {
                     "WeChat is busy; try again later",
                 ),
             ),
-            Some(_) => (
+            // Another errcode, or an answer we could not read.
+            Some(_) | None => (
                 StatusCode::BAD_GATEWAY,
                 "wechat.error",
                 Msg::new("微信服务出错，请稍后重试", "WeChat returned an error"),
@@ -120,4 +127,35 @@ pub fn disabled() -> ApiError {
             "WeChat is not configured on this server",
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn transport_errors_never_carry_the_secret_in_the_url() {
+        let failed = reqwest::get("http://127.0.0.1:9/sns/jscode2session?secret=TOP-SECRET-1")
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{failed:?}").contains("TOP-SECRET-1"),
+            "reqwest keeps the URL"
+        );
+        let e = WechatError::transport(failed);
+        let shown = format!("{e} {e:?}");
+        let chain = format!("{shown} {:?}", anyhow::Error::from(e));
+        assert!(!chain.contains("TOP-SECRET-1"), "{chain}");
+    }
+
+    #[test]
+    fn unreadable_answers_are_a_bad_gateway_not_a_busy_one() {
+        let api = ApiError::from(WechatError::Decode("nonsense".into()));
+        assert_eq!(api.code(), "wechat.error");
+        let api = ApiError::from(WechatError::Api {
+            errcode: -1,
+            errmsg: String::new(),
+        });
+        assert_eq!(api.code(), "wechat.unavailable");
+    }
 }

@@ -54,7 +54,7 @@ impl Wechat {
                     .unwrap_or_default()
                     .to_owned();
                 if res.status().is_success() && content_type.starts_with("image/") {
-                    let bytes = res.bytes().await.map_err(WechatError::Transport)?.to_vec();
+                    let bytes = res.bytes().await.map_err(WechatError::transport)?.to_vec();
                     return Ok(CodeImage {
                         content_type,
                         bytes,

@@ -84,6 +84,14 @@ async fn wechat_login_creates_a_resident_once_and_maps_wechats_errors(backend: B
     fake.login_code("link-2", "o-staff-grid2", None);
     let grid2 = app.login("grid2").await;
     let res = app
+        .post(
+            "/api/v1/me/wechat",
+            &grid2,
+            json!({"code": "never-issued-link"}),
+        )
+        .await;
+    res.expect(422);
+    let res = app
         .post("/api/v1/me/wechat", &grid2, json!({"code": "link-1"}))
         .await;
     res.expect(409);
@@ -92,6 +100,11 @@ async fn wechat_login_creates_a_resident_once_and_maps_wechats_errors(backend: B
         .post("/api/v1/me/wechat", &grid2, json!({"code": "link-2"}))
         .await;
     assert_eq!(res.status, 204, "{res:?}");
+    // Linked, the staff member still signs in with their password, not with WeChat.
+    fake.login_code("link-3", "o-staff-grid2", None);
+    let res = wechat_login(&app, "link-3").await;
+    res.expect(403);
+    assert_eq!(res.code(), "auth.password_required");
 
     // Two first logins of a new person at once: one account.
     fake.login_code("race-1", "o-newcomer", None);
@@ -125,7 +138,7 @@ async fn wechat_login_creates_a_resident_once_and_maps_wechats_errors(backend: B
     assert_eq!(res.body["error"]["details"][0]["field"], "code");
     assert_eq!(
         fake.calls("jscode2session"),
-        12,
+        14,
         "a blank code never reaches WeChat"
     );
 
@@ -214,7 +227,9 @@ async fn a_shared_phone_is_stored_encrypted_and_shown_masked(backend: Backend) {
     let res = share_phone(&app, &token, "phone-hk").await;
     res.expect(422);
     assert_eq!(res.code(), "phone.unsupported");
+    // Signed in, a refused code is 422: a 401 would look like an expired session.
     let res = share_phone(&app, &token, "unknown").await;
+    res.expect(422);
     assert_eq!(res.code(), "wechat.invalid_code");
     share_phone(&app, &token, "").await.expect(422);
     assert_eq!(me(&app, &token).await["phone"], "139****5678");
