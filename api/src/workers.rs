@@ -21,9 +21,11 @@ pub fn spawn(state: web::Data<AppState>) {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(NOTIFY_EVERY);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
+            for n in 0u64.. {
                 tick.tick().await;
-                if let Err(e) = crate::notify::run_once(&state).await {
+                // Reminders are a day's notice: looking once a minute is plenty.
+                let reminders = n % 30 == 0;
+                if let Err(e) = crate::notify::run_pass(&state, reminders).await {
                     tracing::error!(error = ?e, "notification pass failed");
                 }
             }

@@ -161,7 +161,19 @@ pub fn enqueue(
     new: &NewNotification,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    // In a savepoint: on PostgreSQL a unique violation would abort the caller's transaction.
+    // Most repeats are caught here, without an error in the database's log…
+    let exists: i64 = n::table
+        .filter(n::request_id.eq(new.request_id.0))
+        .filter(n::kind.eq(new.kind.as_str()))
+        .filter(n::recipient_id.eq(new.recipient.0))
+        .filter(n::dedup.eq(&new.dedup))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    // …and a race by the unique index, in a savepoint: on PostgreSQL a unique violation would
+    // abort the caller's transaction.
     let inserted = transaction(conn, |conn| {
         diesel::insert_into(n::table)
             .values((
@@ -189,15 +201,28 @@ pub fn enqueue(
     }
 }
 
+/// What a sender claimed: the notifications, and the token that proves the claim.
+#[derive(Debug)]
+pub struct Claimed {
+    /// The claim's token, for [`record_attempt`].
+    pub claim: String,
+    /// When the lease runs out; another sender may take them after.
+    pub until: DateTime<Utc>,
+    /// The notifications.
+    pub items: Vec<Notification>,
+}
+
 /// Claims up to `limit` notifications due at `now` for one sender: each is leased until
-/// `now + lease`, so another instance skips it, and its attempt count goes up.
+/// `now + lease` under a fresh token, so another instance skips it, and its attempt count goes
+/// up.
 pub fn claim_due(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
-) -> Result<Vec<Notification>, StoreError> {
+) -> Result<Claimed, StoreError> {
     let at = to_db(now);
+    let claim = uuid::Uuid::new_v4().to_string();
     let ids: Vec<i64> = n::table
         .filter(n::status.eq(DeliveryStatus::Pending.as_str()))
         .filter(n::next_attempt_at.le(at))
@@ -215,6 +240,7 @@ pub fn claim_due(
                 .filter(n::locked_until.is_null().or(n::locked_until.lt(at))),
         )
         .set((
+            n::claim.eq(&claim),
             n::locked_until.eq(to_db(now + lease)),
             n::attempts.eq(n::attempts + 1),
         ))
@@ -223,7 +249,11 @@ pub fn claim_due(
             claimed.push(id);
         }
     }
-    load(conn, &claimed)
+    Ok(Claimed {
+        claim,
+        until: now + lease,
+        items: load(conn, &claimed)?,
+    })
 }
 
 /// How an attempt ended.
@@ -239,15 +269,17 @@ pub enum Outcome {
     Failed,
 }
 
-/// Records an attempt and its outcome, and releases the lease.
+/// Records an attempt and its outcome, and releases the lease; false (and nothing recorded)
+/// when `claim` no longer holds it: the lease ran out and another sender took it over.
 pub fn record_attempt(
     conn: &mut DbConnection,
     id: i64,
+    claim: &str,
     outcome: &Outcome,
     errcode: Option<i64>,
     error: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let (name, status, next) = match outcome {
         Outcome::Sent => ("sent", DeliveryStatus::Sent, None),
         Outcome::NotSubscribed => ("not_subscribed", DeliveryStatus::NotSubscribed, None),
@@ -255,6 +287,26 @@ pub fn record_attempt(
         Outcome::Failed => ("failed", DeliveryStatus::Failed, None),
     };
     transaction(conn, |conn| {
+        let sent_at = matches!(outcome, Outcome::Sent).then_some(now);
+        let mine = diesel::update(
+            n::table
+                .find(id)
+                .filter(n::claim.eq(claim))
+                .filter(n::status.eq(DeliveryStatus::Pending.as_str())),
+        )
+        .set((
+            n::status.eq(status.as_str()),
+            n::next_attempt_at.eq(to_db(next.unwrap_or(now))),
+            n::claim.eq(None::<String>),
+            n::locked_until.eq(None::<chrono::NaiveDateTime>),
+            n::last_errcode.eq(errcode),
+            n::last_error.eq(error),
+            n::sent_at.eq(opt_to_db(sent_at)),
+        ))
+        .execute(conn)?;
+        if mine == 0 {
+            return Ok(false);
+        }
         diesel::insert_into(na::table)
             .values((
                 na::notification_id.eq(id),
@@ -264,18 +316,7 @@ pub fn record_attempt(
                 na::error.eq(error),
             ))
             .execute(conn)?;
-        let sent_at = matches!(outcome, Outcome::Sent).then_some(now);
-        diesel::update(n::table.find(id))
-            .set((
-                n::status.eq(status.as_str()),
-                n::next_attempt_at.eq(to_db(next.unwrap_or(now))),
-                n::locked_until.eq(None::<chrono::NaiveDateTime>),
-                n::last_errcode.eq(errcode),
-                n::last_error.eq(error),
-                n::sent_at.eq(opt_to_db(sent_at)),
-            ))
-            .execute(conn)?;
-        Ok(())
+        Ok(true)
     })
 }
 

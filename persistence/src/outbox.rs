@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
-use crate::error::{StoreError, corrupt};
+use crate::error::StoreError;
 use crate::schema::outbox;
 use crate::time::to_db;
 
@@ -28,15 +28,19 @@ pub fn unprocessed(conn: &mut DbConnection, limit: i64) -> Result<Vec<OutboxItem
         .limit(limit)
         .select((outbox::id, outbox::event_id, outbox::payload))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(id, event_id, payload)| {
-            Ok(OutboxItem {
-                id,
-                event_id,
-                payload: serde_json::from_str(&payload).map_err(corrupt)?,
-            })
+    // A row that does not parse is handed over as null, to be taken and passed over: it must
+    // not hold up the ones behind it.
+    Ok(rows
+        .into_iter()
+        .map(|(id, event_id, payload)| OutboxItem {
+            id,
+            event_id,
+            payload: serde_json::from_str(&payload).unwrap_or_else(|e| {
+                tracing::error!(outbox = id, error = %e, "an outbox row does not parse");
+                serde_json::Value::Null
+            }),
         })
-        .collect()
+        .collect())
 }
 
 /// Takes a row; false when another instance took it first.

@@ -231,6 +231,7 @@ diesel::table! {
         status -> Text,
         attempts -> Integer,
         next_attempt_at -> Timestamp,
+        claim -> Nullable<Text>,
         locked_until -> Nullable<Timestamp>,
         last_errcode -> Nullable<BigInt>,
         last_error -> Nullable<Text>,

@@ -22,15 +22,41 @@ pub struct NotifyReport {
 /// One pass: take new events, queue reminders, send what is due. Nothing happens while WeChat
 /// is not configured (the outbox waits).
 pub async fn run_once(state: &AppState) -> anyhow::Result<NotifyReport> {
+    run_pass(state, true).await
+}
+
+/// A pass, with or without the reminders (the worker looks for those once a minute). Each part
+/// runs even when another failed, so one bad request cannot stop all sending; the first
+/// failure is returned after.
+pub async fn run_pass(state: &AppState, reminders: bool) -> anyhow::Result<NotifyReport> {
     let Some(wechat) = state.wechat.clone() else {
         return Ok(NotifyReport::default());
     };
-    let (events, queued) = intake::run(state, wechat.settings()).await?;
-    let reminded = reminders::run(state, wechat.settings()).await?;
-    let attempted = send::run(state, &wechat).await?;
-    Ok(NotifyReport {
-        events,
-        queued: queued + reminded,
-        attempted,
-    })
+    let mut report = NotifyReport::default();
+    let mut first_error = None;
+    match intake::run(state, wechat.settings()).await {
+        Ok((events, queued)) => {
+            report.events = events;
+            report.queued = queued;
+        }
+        Err(e) => first_error = Some(e.context("taking events from the outbox")),
+    }
+    if reminders {
+        match reminders::run(state, wechat.settings()).await {
+            Ok(n) => report.queued += n,
+            Err(e) => {
+                first_error.get_or_insert(e.context("queueing reminders"));
+            }
+        }
+    }
+    match send::run(state, &wechat).await {
+        Ok(n) => report.attempted = n,
+        Err(e) => {
+            first_error.get_or_insert(e.context("sending"));
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
 }

@@ -3,7 +3,7 @@
 //! failures are retried with backoff; anything else fails for good.
 
 use chrono::{DateTime, Duration, Utc};
-use linli_persistence::notifications::{self, Notification, Outcome};
+use linli_persistence::notifications::{self, Outcome};
 
 use crate::state::AppState;
 use crate::wechat::subscribe::NOT_SUBSCRIBED;
@@ -11,8 +11,11 @@ use crate::wechat::{Wechat, WechatError};
 
 /// Messages sent per pass.
 const BATCH: i64 = 50;
-/// How long a claimed message is held before another instance may try it.
-const LEASE: Duration = Duration::minutes(2);
+/// How long a claimed message is held before another instance may try it: a batch of calls
+/// that each may take seconds (a token fetch, a retry) must fit well inside it.
+const LEASE: Duration = Duration::minutes(5);
+/// No message is sent this close to the lease's end.
+const MARGIN: Duration = Duration::seconds(60);
 /// Attempts before giving up.
 pub const MAX_ATTEMPTS: i32 = 8;
 
@@ -34,15 +37,22 @@ fn outcome(result: &Result<(), WechatError>, attempts: i32, now: DateTime<Utc>) 
     }
 }
 
-/// Sends what is due; returns how many were attempted.
+/// Sends what is due; returns how many were attempted. Stops short of the lease's end, so
+/// that no message is sent by this instance after another may have taken it over.
 pub async fn run(state: &AppState, wechat: &Wechat) -> anyhow::Result<usize> {
     let now = state.clock.now();
-    let due: Vec<Notification> = state
+    let claimed = state
         .db
         .write(move |conn| Ok(notifications::claim_due(conn, now, LEASE, BATCH)?))
         .await?;
-    let count = due.len();
-    for n in due {
+    let stop_at = claimed.until - MARGIN;
+    let mut attempted = 0;
+    for n in claimed.items {
+        if state.clock.now() >= stop_at {
+            // The rest wait for the lease to run out and go to whoever claims them next.
+            break;
+        }
+        attempted += 1;
         let result = match &n.recipient_openid {
             Some(openid) => {
                 wechat
@@ -64,12 +74,14 @@ pub async fn run(state: &AppState, wechat: &Wechat) -> anyhow::Result<usize> {
                 "a subscribe message failed for good"
             );
         }
-        state
+        let claim = claimed.claim.clone();
+        let recorded = state
             .db
             .write(move |conn| {
                 Ok(notifications::record_attempt(
                     conn,
                     n.id,
+                    &claim,
                     &outcome,
                     errcode,
                     error.as_deref(),
@@ -77,8 +89,14 @@ pub async fn run(state: &AppState, wechat: &Wechat) -> anyhow::Result<usize> {
                 )?)
             })
             .await?;
+        if !recorded {
+            tracing::warn!(
+                notification = n.id,
+                "the lease ran out before the attempt was recorded"
+            );
+        }
     }
-    Ok(count)
+    Ok(attempted)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use futures_util::future::join_all;
 use serde_json::{Value, json};
 
 use crate::fake_wechat::FakeWechat;
-use crate::helpers::{Backend, Spawn, TestApp, spawn_instances, spawn_with};
+use crate::helpers::{Backend, ClockExt, Spawn, TestApp, spawn_instances, spawn_with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -14,6 +14,8 @@ on_both_backends!(
     not_subscribed_is_final_and_busy_is_retried_with_backoff,
     a_wechat_outage_never_touches_the_request,
     two_instances_send_each_message_once,
+    a_sender_whose_lease_ran_out_cannot_record_over_the_next,
+    a_backlog_a_day_old_is_passed_over,
 );
 
 const LONG: &str = "3单元楼道灯坏了一个多星期，晚上完全看不见台阶，老人已经差点摔倒两次了";
@@ -346,4 +348,74 @@ async fn two_instances_send_each_message_once(backend: Backend) {
         5,
         "one taken message per request"
     );
+}
+
+async fn a_sender_whose_lease_ran_out_cannot_record_over_the_next(backend: Backend) {
+    use linli_persistence::notifications::{self, Outcome};
+    let w = world(backend).await;
+    w.fake.fail_sends("o-grid1", &[-1]);
+    dispatched(&w).await;
+    w.app.notify().await; // the assigned message: busy, retry in 30 s
+    w.app.clock.advance(Duration::seconds(31));
+    let claim = |minutes: i64| {
+        let now = w.app.clock.now_utc();
+        w.app.state.db.write(move |conn| {
+            Ok(notifications::claim_due(
+                conn,
+                now,
+                Duration::minutes(minutes),
+                10,
+            )?)
+        })
+    };
+    let first = claim(5).await.unwrap();
+    assert_eq!(first.items.len(), 1);
+    // Held: nobody else gets it.
+    assert!(claim(5).await.unwrap().items.is_empty());
+    // The first sender stalls past its lease; a second takes the message over.
+    w.app.clock.advance(Duration::minutes(6));
+    let second = claim(5).await.unwrap();
+    assert_eq!(second.items.len(), 1);
+    let id = second.items[0].id;
+    let record = |claim: String, outcome: Outcome| {
+        let now = w.app.clock.now_utc();
+        w.app.state.db.write(move |conn| {
+            Ok(notifications::record_attempt(
+                conn, id, &claim, &outcome, None, None, now,
+            )?)
+        })
+    };
+    assert!(record(second.claim.clone(), Outcome::Sent).await.unwrap());
+    // The first, late, cannot turn a sent message back into a pending one.
+    let later = w.app.clock.now_utc() + Duration::seconds(30);
+    assert!(
+        !record(first.claim.clone(), Outcome::Retry(later))
+            .await
+            .unwrap()
+    );
+    let log = log_of(&w, second.items[0].request_id.0).await;
+    assert_eq!(log[0]["status"], "sent");
+    let outcomes: Vec<_> = log[0]["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["outcome"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(outcomes, ["retry", "sent"]);
+}
+
+async fn a_backlog_a_day_old_is_passed_over(backend: Backend) {
+    let w = world(backend).await;
+    let id = dispatched(&w).await;
+    // The worker did not run for two days (WeChat was off, say): nobody hears stale news.
+    w.app.clock.advance(Duration::days(2));
+    let report = w.app.notify().await;
+    assert_eq!(report.events, 2, "taken all the same");
+    assert_eq!(w.fake.calls("subscribe_send"), 0);
+    let community = w.app.login("community").await;
+    let log = w
+        .app
+        .get(&format!("/api/v1/requests/{id}/notifications"), &community)
+        .await;
+    assert!(log.expect(200)["items"].as_array().unwrap().is_empty());
 }

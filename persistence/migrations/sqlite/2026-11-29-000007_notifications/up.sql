@@ -14,6 +14,9 @@ CREATE TABLE notifications (
     status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'not_subscribed', 'failed', 'skipped')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMP NOT NULL,
+    -- The sender holding it: a token per claim, so a sender whose lease ran out cannot record
+    -- over the one that took it next.
+    claim TEXT,
     locked_until TIMESTAMP,
     last_errcode BIGINT,
     last_error TEXT,
