@@ -202,16 +202,17 @@ pub async fn act(
                     }));
                 }
                 match (b.status, to) {
-                    (BindingStatus::Pending, BindingStatus::Approved) => users::add_role(
-                        conn,
-                        b.user_id,
-                        RoleKind::Resident,
-                        RoleBinding::Node(b.household_id),
-                        now,
-                    )
-                    .map(|_| ())?,
+                    (BindingStatus::Pending, BindingStatus::Approved) => {
+                        grant_household_role(conn, id, b.user_id, b.household_id, now)?
+                    }
                     (BindingStatus::Approved, BindingStatus::Left) => {
-                        drop_household_role(conn, b.user_id, b.household_id)?
+                        if let Some(role) = b.role_id {
+                            match users::remove_role(conn, b.user_id, role) {
+                                // Revoked by an admin meanwhile: nothing left to take.
+                                Ok(()) | Err(StoreError::NotFound) => {}
+                                Err(e) => return Err(e.into()),
+                            }
+                        }
                     }
                     _ => {}
                 }
@@ -224,15 +225,27 @@ pub async fn act(
     Ok(decided)
 }
 
-fn drop_household_role(
+/// Grants the resident role on the household, unless the resident holds it already (an admin
+/// granted it): then the binding records none, and leaving leaves the admin's grant alone.
+fn grant_household_role(
     conn: &mut DbConnection,
+    binding: i64,
     user: UserId,
     household: OrgNodeId,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    for role in users::roles_of(conn, user)? {
-        if role.kind == RoleKind::Resident && role.binding == RoleBinding::Node(household) {
-            users::remove_role(conn, user, role.id)?;
-        }
+    let held = users::roles_of(conn, user)?
+        .iter()
+        .any(|r| r.kind == RoleKind::Resident && r.binding == RoleBinding::Node(household));
+    if !held {
+        let role = users::add_role(
+            conn,
+            user,
+            RoleKind::Resident,
+            RoleBinding::Node(household),
+            now,
+        )?;
+        bindings::set_role(conn, binding, role)?;
     }
     Ok(())
 }

@@ -291,6 +291,7 @@ impl From<linli_persistence::StoreError> for ApiError {
                 ),
             ),
             S::Unavailable(e) => ApiError::unavailable(e),
+            S::Busy(e) => ApiError::unavailable(e),
             other => ApiError::internal(other),
         }
     }

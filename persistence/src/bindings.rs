@@ -48,6 +48,8 @@ pub struct Binding {
     pub requested_at: DateTime<Utc>,
     /// Who decided.
     pub decided_by: Option<UserId>,
+    /// The resident role the approval granted.
+    pub role_id: Option<i64>,
     /// When.
     pub decided_at: Option<DateTime<Utc>>,
     /// When it was withdrawn or left.
@@ -67,6 +69,7 @@ struct Row {
     reason: Option<String>,
     requested_at: chrono::NaiveDateTime,
     decided_by: Option<i64>,
+    role_id: Option<i64>,
     decided_at: Option<chrono::NaiveDateTime>,
     left_at: Option<chrono::NaiveDateTime>,
 }
@@ -99,15 +102,18 @@ pub fn request(
     get(conn, id)
 }
 
-/// Records an approved binding directly (the demo's residents, already known to the community).
+/// Records an approved binding directly (the demo's residents, already known to the
+/// community), with the resident role that goes with it.
 pub fn record_approved(
     conn: &mut DbConnection,
     user: UserId,
     household: &OrgNode,
     by: Option<UserId>,
+    role: i64,
     now: DateTime<Utc>,
 ) -> Result<Binding, StoreError> {
     let pending = request(conn, user, household, None, now)?;
+    set_role(conn, pending.id, role)?;
     transition(
         conn,
         pending.id,
@@ -198,6 +204,14 @@ pub fn transition(
     Ok(n == 1)
 }
 
+/// Records the role an approval granted.
+pub fn set_role(conn: &mut DbConnection, id: i64, role: i64) -> Result<(), StoreError> {
+    diesel::update(hb::table.find(id))
+        .set(hb::role_id.eq(role))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Adds the names: households and their buildings, and the residents, one query each.
 fn labelled(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Binding>, StoreError> {
     let household_ids: Vec<i64> = rows.iter().map(|r| r.household_id).collect();
@@ -247,6 +261,7 @@ fn labelled(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Binding>, Sto
                 reason: r.reason,
                 requested_at: from_db(r.requested_at),
                 decided_by: r.decided_by.map(UserId),
+                role_id: r.role_id,
                 decided_at: opt_from_db(r.decided_at),
                 left_at: opt_from_db(r.left_at),
             })

@@ -16,6 +16,9 @@ pub enum StoreError {
     /// No connection became free in time.
     #[error("database unavailable")]
     Unavailable(#[source] r2d2::Error),
+    /// SQLite's write lock stayed taken (by another process) beyond the busy timeout.
+    #[error("the database is busy")]
+    Busy(#[source] diesel::result::Error),
     /// A stored value the domain refuses; a bug or a hand-edited database.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
@@ -28,6 +31,11 @@ impl From<diesel::result::Error> for StoreError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => StoreError::NotFound,
+            diesel::result::Error::DatabaseError(_, ref info)
+                if info.message().contains("database is locked") =>
+            {
+                StoreError::Busy(e)
+            }
             other => StoreError::Database(other),
         }
     }

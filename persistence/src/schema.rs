@@ -212,6 +212,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         requested_at -> Timestamp,
         decided_by -> Nullable<BigInt>,
+        role_id -> Nullable<BigInt>,
         decided_at -> Nullable<Timestamp>,
         left_at -> Nullable<Timestamp>,
     }

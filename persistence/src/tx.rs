@@ -91,3 +91,27 @@ pub fn lock_for_seeding(conn: &mut DbConnection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection::DatabaseUrl;
+
+    #[test]
+    fn a_write_lock_held_elsewhere_past_the_timeout_is_busy_not_an_error() {
+        let dir = std::env::temp_dir().join(format!("linli-tx-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.join("t.db").display())).unwrap();
+        let mut holder = url.connect().unwrap();
+        let mut waiter = url.connect().unwrap();
+        holder
+            .batch_execute("CREATE TABLE t (n BIGINT); BEGIN IMMEDIATE; INSERT INTO t VALUES (1);")
+            .unwrap();
+        waiter.batch_execute("PRAGMA busy_timeout = 50").unwrap();
+        let outcome = write_transaction(&mut waiter, |_| Ok::<_, StoreError>(()));
+        assert!(matches!(outcome, Err(StoreError::Busy(_))), "{outcome:?}");
+        holder.batch_execute("COMMIT").unwrap();
+        assert!(write_transaction(&mut waiter, |_| Ok::<_, StoreError>(())).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -290,7 +290,7 @@ fn seed_org_and_accounts(
             },
             now,
         )?;
-        users::add_role(
+        let role = users::add_role(
             conn,
             u.id,
             RoleKind::Resident,
@@ -298,7 +298,7 @@ fn seed_org_and_accounts(
             now,
         )?;
         // Known to the community already: their binding is on record as approved.
-        linli_persistence::bindings::record_approved(conn, u.id, &household, None, now)?;
+        linli_persistence::bindings::record_approved(conn, u.id, &household, None, role, now)?;
         accounts.insert(openid.to_string(), u.id);
     }
     let _ = compound_nodes;

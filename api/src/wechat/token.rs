@@ -16,8 +16,9 @@ use super::error::WechatError;
 
 /// How long before WeChat's expiry a cached token is given up.
 const MARGIN: Duration = Duration::from_secs(300);
-/// How long the fetch lock lives if its holder dies.
-const LOCK_TTL: Duration = Duration::from_secs(10);
+/// How long the fetch lock lives if its holder dies: longer than a fetch can take (the
+/// client's 10 s timeout) with a margin, so that a slow fetch keeps its lock.
+const LOCK_TTL: Duration = Duration::from_secs(30);
 /// How long a caller waits for another instance to fetch.
 const LOCK_WAIT: Duration = Duration::from_secs(15);
 /// How often a waiting caller looks again.
@@ -56,6 +57,8 @@ pub enum TokenCache {
         key: String,
         /// The fetch lock's key.
         lock: String,
+        /// Callers in this process wait here while one of them deals with Redis.
+        local: Mutex<()>,
     },
 }
 
@@ -71,6 +74,7 @@ impl TokenCache {
             conn,
             key: format!("linli:wechat:{appid}:access_token"),
             lock: format!("linli:wechat:{appid}:access_token:lock"),
+            local: Mutex::new(()),
         }
     }
 
@@ -96,8 +100,22 @@ impl TokenCache {
                 ));
                 Ok(fresh.token)
             }
-            TokenCache::Redis { conn, key, lock } => {
+            TokenCache::Redis {
+                conn,
+                key,
+                lock,
+                local,
+            } => {
                 let mut conn = conn.clone();
+                if let Some(token) = conn
+                    .get::<_, Option<String>>(key)
+                    .await
+                    .map_err(WechatError::Cache)?
+                {
+                    return Ok(token);
+                }
+                // One caller per process polls Redis and fetches; the others find its token.
+                let _one = local.lock().await;
                 let deadline = Instant::now() + LOCK_WAIT;
                 loop {
                     if let Some(token) = conn

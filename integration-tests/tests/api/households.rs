@@ -98,10 +98,18 @@ async fn a_resident_asks_the_butler_approves_and_the_resident_reports_for_home(b
         .await;
     assert_eq!(left.expect(200)["status"], "left");
     report_for(&app, &newcomer, home).await.expect(403);
-    // And the demo's residents are on record as bound.
+    // And the demo's residents are on record as bound; leaving takes their role too.
     let demo = app.resident("demo-resident-1").await;
     let theirs = app.get("/api/v1/me/households", &demo).await;
-    assert_eq!(theirs.expect(200)["items"][0]["status"], "approved");
+    let theirs = theirs.expect(200)["items"][0].clone();
+    assert_eq!(theirs["status"], "approved");
+    let their_home = theirs["household"]["id"].as_i64().unwrap();
+    report_for(&app, &demo, their_home).await.expect(201);
+    let path = format!("/api/v1/me/households/{}", theirs["id"]);
+    app.call(Method::DELETE, &path, Some(&demo), None)
+        .await
+        .expect(200);
+    report_for(&app, &demo, their_home).await.expect(403);
 }
 
 async fn rejection_leaving_duplicates_and_scope(backend: Backend) {

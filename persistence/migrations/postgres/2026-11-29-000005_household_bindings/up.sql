@@ -12,6 +12,9 @@ CREATE TABLE household_bindings (
     reason TEXT,
     requested_at TIMESTAMP NOT NULL,
     decided_by BIGINT REFERENCES users (id),
+    -- The resident role the approval granted (none when the resident held it already), which is
+    -- the one leaving takes away.
+    role_id BIGINT REFERENCES user_roles (id) ON DELETE SET NULL,
     decided_at TIMESTAMP,
     left_at TIMESTAMP
 );
