@@ -286,7 +286,7 @@ mod tests {
         // An instance that failed with the first token reports it late: the second stays.
         cache.invalidate("first").await.unwrap();
         assert_eq!(cache.get(fetch("third")).await.unwrap(), "second");
-        let TokenCache::Redis { key, .. } = &cache else {
+        let TokenCache::Redis { key, lock, .. } = &cache else {
             unreachable!()
         };
         let mut conn = conn;
@@ -296,6 +296,6 @@ mod tests {
             .await
             .unwrap();
         assert!((6800..=6900).contains(&ttl), "ttl {ttl}");
-        let _: i64 = conn.del(key).await.unwrap();
+        let _: i64 = conn.del(&[key, lock]).await.unwrap();
     }
 }
