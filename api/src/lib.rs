@@ -19,6 +19,7 @@ pub mod fallback;
 pub mod i18n;
 pub mod notify;
 pub mod openapi;
+pub mod partners;
 pub mod requests;
 pub mod routes;
 pub mod shared;

@@ -10,6 +10,7 @@ pub mod content;
 pub mod ids;
 pub mod notify;
 pub mod org;
+pub mod partner;
 pub mod request;
 pub mod stats;
 pub mod text;

@@ -15,6 +15,7 @@ pub mod names;
 pub mod notifications;
 pub mod org;
 pub mod outbox;
+pub mod partners;
 pub mod pool;
 pub mod requests;
 pub mod residents;

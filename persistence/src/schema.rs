@@ -251,3 +251,28 @@ diesel::table! {
         error -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    partners (id) {
+        id -> BigInt,
+        name -> Text,
+        scope_node_id -> BigInt,
+        scope_path -> Text,
+        status -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_keys (id) {
+        id -> BigInt,
+        partner_id -> BigInt,
+        key_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}

@@ -3,6 +3,7 @@
 
 mod extractor;
 pub mod jwt;
+pub mod partner;
 pub mod password;
 pub mod resident;
 pub mod session;

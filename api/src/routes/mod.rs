@@ -6,6 +6,7 @@ pub mod categories;
 pub mod health;
 pub mod notifications;
 pub mod org;
+pub mod partners;
 pub mod requests;
 pub mod stats;
 pub mod users;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(categories::configure)
                 .configure(requests::configure)
                 .configure(notifications::configure)
+                .configure(partners::configure)
                 .configure(stats::configure),
         );
 }

@@ -13,6 +13,7 @@ mod instances;
 mod notifications;
 mod openapi;
 mod org;
+mod partners;
 mod printables;
 mod request_access;
 mod requests;

@@ -1,0 +1,2 @@
+DROP TABLE partner_keys;
+DROP TABLE partners;
