@@ -18,5 +18,6 @@ mod printables;
 mod request_access;
 mod requests;
 mod stats;
+mod storage_races;
 mod users;
 mod wechat;
