@@ -11,6 +11,15 @@ use crate::request::{Assignee, EventKind, Request};
 /// How long before a request's resolution deadline its handler is reminded.
 pub const REMINDER_LEAD: Duration = Duration::hours(24);
 
+/// How old news may be and still be sent: after the sender was stopped for a while (WeChat
+/// off, an outage), the backlog is passed over rather than sent as news.
+pub const NEWS_LIFETIME: Duration = Duration::days(1);
+
+/// True when an event that happened at `happened` is too old to tell anyone about at `now`.
+pub fn is_stale(happened: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    happened < now - NEWS_LIFETIME
+}
+
 /// What a message says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoticeKind {
@@ -187,6 +196,14 @@ mod tests {
         r.status = RequestStatus::Dispatched;
         r.assignee = Some(Assignee::Company(crate::PropertyCompanyId(1)));
         assert_eq!(reminder_due(&r, due - Duration::hours(1)), None);
+    }
+
+    #[test]
+    fn news_keeps_for_a_day() {
+        let now = request(RequestStatus::Submitted).resolution_due;
+        assert!(!is_stale(now - Duration::hours(23), now));
+        assert!(!is_stale(now - NEWS_LIFETIME, now));
+        assert!(is_stale(now - NEWS_LIFETIME - Duration::seconds(1), now));
     }
 
     #[test]

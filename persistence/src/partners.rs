@@ -49,73 +49,57 @@ pub struct KeyRecord {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-type PartnerRow = (i64, String, i64, String, String, chrono::NaiveDateTime);
-type KeyRow = (
-    i64,
-    i64,
-    String,
-    String,
-    chrono::NaiveDateTime,
-    Option<chrono::NaiveDateTime>,
-    Option<chrono::NaiveDateTime>,
-);
-
-fn partner(r: PartnerRow) -> Result<Partner, StoreError> {
-    Ok(Partner {
-        id: r.0,
-        name: r.1,
-        scope_node_id: OrgNodeId(r.2),
-        scope_path: NodePath::parse(&r.3).map_err(corrupt)?,
-        active: r.4 == "active",
-        created_at: from_db(r.5),
-    })
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = p)]
+struct PartnerRow {
+    id: i64,
+    name: String,
+    scope_node_id: i64,
+    scope_path: String,
+    status: String,
+    created_at: chrono::NaiveDateTime,
 }
 
-fn key(r: KeyRow) -> KeyRecord {
-    KeyRecord {
-        id: r.0,
-        partner_id: r.1,
-        key_id: r.2,
-        secret_hash: r.3,
-        created_at: from_db(r.4),
-        revoked_at: opt_from_db(r.5),
-        last_used_at: opt_from_db(r.6),
+impl TryFrom<PartnerRow> for Partner {
+    type Error = StoreError;
+
+    fn try_from(r: PartnerRow) -> Result<Self, StoreError> {
+        Ok(Partner {
+            id: r.id,
+            name: r.name,
+            scope_node_id: OrgNodeId(r.scope_node_id),
+            scope_path: NodePath::parse(&r.scope_path).map_err(corrupt)?,
+            active: r.status == "active",
+            created_at: from_db(r.created_at),
+        })
     }
 }
 
-const PARTNER: (
-    p::id,
-    p::name,
-    p::scope_node_id,
-    p::scope_path,
-    p::status,
-    p::created_at,
-) = (
-    p::id,
-    p::name,
-    p::scope_node_id,
-    p::scope_path,
-    p::status,
-    p::created_at,
-);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = pk)]
+struct KeyRow {
+    id: i64,
+    partner_id: i64,
+    key_id: String,
+    secret_hash: String,
+    created_at: chrono::NaiveDateTime,
+    revoked_at: Option<chrono::NaiveDateTime>,
+    last_used_at: Option<chrono::NaiveDateTime>,
+}
 
-const KEY: (
-    pk::id,
-    pk::partner_id,
-    pk::key_id,
-    pk::secret_hash,
-    pk::created_at,
-    pk::revoked_at,
-    pk::last_used_at,
-) = (
-    pk::id,
-    pk::partner_id,
-    pk::key_id,
-    pk::secret_hash,
-    pk::created_at,
-    pk::revoked_at,
-    pk::last_used_at,
-);
+impl From<KeyRow> for KeyRecord {
+    fn from(r: KeyRow) -> Self {
+        KeyRecord {
+            id: r.id,
+            partner_id: r.partner_id,
+            key_id: r.key_id,
+            secret_hash: r.secret_hash,
+            created_at: from_db(r.created_at),
+            revoked_at: opt_from_db(r.revoked_at),
+            last_used_at: opt_from_db(r.last_used_at),
+        }
+    }
+}
 
 /// Registers a partner scoped to `scope`; a taken name is `Duplicate("name")`.
 pub fn create(
@@ -143,7 +127,11 @@ pub fn create(
 
 /// One partner.
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Partner, StoreError> {
-    partner(p::table.find(id).select(PARTNER).get_result(conn)?)
+    p::table
+        .find(id)
+        .select(PartnerRow::as_select())
+        .get_result(conn)?
+        .try_into()
 }
 
 /// The partners scoped inside any of `subtrees`, by name.
@@ -160,10 +148,10 @@ pub fn in_subtrees(
     p::table
         .filter(inside)
         .order(p::name.asc())
-        .select(PARTNER)
-        .load::<PartnerRow>(conn)?
+        .select(PartnerRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(partner)
+        .map(TryInto::try_into)
         .collect()
 }
 
@@ -203,7 +191,11 @@ pub fn add_key(
         ))
         .returning(pk::id)
         .get_result(conn)?;
-    Ok(key(pk::table.find(id).select(KEY).get_result(conn)?))
+    Ok(pk::table
+        .find(id)
+        .select(KeyRow::as_select())
+        .get_result(conn)?
+        .into())
 }
 
 /// A partner's keys, oldest first.
@@ -211,10 +203,10 @@ pub fn keys_of(conn: &mut DbConnection, partner_id: i64) -> Result<Vec<KeyRecord
     Ok(pk::table
         .filter(pk::partner_id.eq(partner_id))
         .order(pk::id.asc())
-        .select(KEY)
-        .load::<KeyRow>(conn)?
+        .select(KeyRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(key)
+        .map(Into::into)
         .collect())
 }
 
@@ -245,10 +237,11 @@ pub fn revoke_key(
 
 /// A key by its public id, with its partner.
 pub fn find_key(conn: &mut DbConnection, key_id: &str) -> Result<(KeyRecord, Partner), StoreError> {
-    let k = key(pk::table
+    let k: KeyRecord = pk::table
         .filter(pk::key_id.eq(key_id))
-        .select(KEY)
-        .get_result(conn)?);
+        .select(KeyRow::as_select())
+        .get_result::<KeyRow>(conn)?
+        .into();
     let owner = get(conn, k.partner_id)?;
     Ok((k, owner))
 }

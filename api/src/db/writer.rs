@@ -179,27 +179,25 @@ fn write_alone(pools: &Pools, mut job: Box<dyn Job>) {
     let committed = write_transaction(&mut conn, |conn| match job.run(conn) {
         // What the write did before its error stays, as outside a transaction.
         Ran::Ok | Ran::Err => Ok(()),
-        Ran::Panicked => Err(StoreError::Corrupt("a database write panicked".into())),
+        Ran::Panicked => Err(RolledBack::Job),
     });
-    if let Err(e) = committed
-        && !matches!(e, StoreError::Corrupt(_))
-    {
+    if let Err(RolledBack::Storage(e)) = committed {
         job.fail(ApiError::from(e));
     }
     job.deliver();
 }
 
-/// Why a group was rolled back.
-enum GroupFailed {
-    /// A member failed; it runs again alone and reports its own error.
-    Member,
+/// Why a transaction of the writer was rolled back.
+enum RolledBack {
+    /// A job failed (in a group) or panicked; it reports its own error.
+    Job,
     /// Beginning or committing the transaction failed.
     Storage(StoreError),
 }
 
-impl From<StoreError> for GroupFailed {
+impl From<StoreError> for RolledBack {
     fn from(e: StoreError) -> Self {
-        GroupFailed::Storage(e)
+        RolledBack::Storage(e)
     }
 }
 
@@ -212,7 +210,7 @@ fn write_group(pools: &Pools, mut group: Vec<Box<dyn Job>>) {
         Ok(mut conn) => write_transaction(&mut conn, |conn| {
             for job in group.iter_mut() {
                 if job.run(conn) != Ran::Ok {
-                    return Err(GroupFailed::Member);
+                    return Err(RolledBack::Job);
                 }
             }
             Ok(())
@@ -230,13 +228,13 @@ fn write_group(pools: &Pools, mut group: Vec<Box<dyn Job>>) {
         Ok(()) => group.into_iter().for_each(|job| job.deliver()),
         Err(why) => {
             match why {
-                GroupFailed::Member => {
+                RolledBack::Job => {
                     tracing::debug!(
                         size = group.len(),
                         "a grouped write failed; writing one by one"
                     )
                 }
-                GroupFailed::Storage(e) => tracing::warn!(
+                RolledBack::Storage(e) => tracing::warn!(
                     error = &e as &dyn std::error::Error,
                     size = group.len(),
                     "a group commit failed; writing one by one"

@@ -18,8 +18,6 @@ use crate::wechat::WechatSettings;
 
 /// Events taken per pass, in one write: kept small, since it holds SQLite's writer.
 const BATCH: i64 = 100;
-/// Events older than this are taken without telling anyone.
-const STALE: chrono::Duration = chrono::Duration::days(1);
 
 /// Takes what the outbox holds; returns how many events and how many messages were queued.
 pub async fn run(state: &AppState, wechat: &WechatSettings) -> anyhow::Result<(usize, usize)> {
@@ -67,13 +65,11 @@ fn take(
     let Some(kind) = p["type"].as_str().and_then(EventKind::parse) else {
         return Ok(Some(0));
     };
-    // News that is a day old is no news: after WeChat was off for a while, the backlog is
-    // passed over rather than sent.
     let happened = p["timestamp"]
         .as_str()
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc));
-    if happened.is_some_and(|t| t < now - STALE) {
+    if happened.is_some_and(|t| notify::is_stale(t, now)) {
         return Ok(Some(0));
     }
     let request = RequestId(p["request_id"].as_i64().unwrap_or_default());
