@@ -27,5 +27,6 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod validation;
+pub mod webhooks;
 pub mod wechat;
 pub mod workers;
