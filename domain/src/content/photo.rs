@@ -58,6 +58,15 @@ impl PhotoCheck {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
+    /// True when anyone who sees the request may see the photo, including outsiders such as
+    /// partner platforms: WeChat passed it, staff cleared it, or nothing checks photos.
+    pub fn public(self) -> bool {
+        matches!(
+            self,
+            PhotoCheck::Pass | PhotoCheck::Cleared | PhotoCheck::Unchecked
+        )
+    }
+
     /// A new photo's state: pending when WeChat will check it, else unchecked.
     pub fn initial(checked_by_wechat: bool) -> Self {
         if checked_by_wechat {
@@ -107,9 +116,9 @@ pub fn photo_visible(
         return true;
     }
     match state {
-        PhotoCheck::Pass | PhotoCheck::Cleared | PhotoCheck::Unchecked => true,
+        _ if state.public() => true,
         PhotoCheck::Review | PhotoCheck::Hidden => may_review(actor, building),
-        PhotoCheck::Pending | PhotoCheck::Risky => false,
+        _ => false,
     }
 }
 
