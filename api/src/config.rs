@@ -62,6 +62,8 @@ pub struct Settings {
     pub wechat: Option<crate::wechat::WechatSettings>,
     /// Content checks: the extra word list, WeChat's text check timeout.
     pub content: crate::content::ContentSettings,
+    /// Outbound webhooks: the timeout, whether private addresses may be reached.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// A setting that is missing or wrong; start-up stops with it.
@@ -102,7 +104,10 @@ fn invalid(name: &'static str, reason: impl Into<String>) -> ConfigError {
 }
 
 /// Reads a boolean flag: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`.
-fn flag(get: &dyn Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+pub(crate) fn flag(
+    get: &dyn Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<bool, ConfigError> {
     match get(name).as_deref().map(str::trim) {
         None | Some("") => Ok(false),
         Some(v) => match v.to_ascii_lowercase().as_str() {
@@ -304,6 +309,7 @@ impl Settings {
             h5_report_url,
             wechat: crate::wechat::WechatSettings::from_lookup(get)?,
             content: crate::content::ContentSettings::from_lookup(get)?,
+            webhooks: crate::webhooks::WebhookSettings::from_lookup(get)?,
         })
     }
 

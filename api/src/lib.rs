@@ -12,6 +12,7 @@ pub mod content;
 pub mod crypto;
 pub mod db;
 pub mod demo;
+pub mod dispatch;
 pub mod dto;
 pub mod error;
 pub mod extract;

@@ -104,6 +104,7 @@ impl Application {
             report_link: settings.h5_report_url.clone(),
             wechat,
             content,
+            webhooks: crate::webhooks::client::WebhookClient::new(&settings.webhooks)?,
         });
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding LINLI_BIND {}", settings.bind))?;

@@ -37,6 +37,8 @@ pub struct AppState {
     pub wechat: Option<Arc<Wechat>>,
     /// The content checks' word list and timeout.
     pub content: ContentChecks,
+    /// Posts partners' webhooks.
+    pub webhooks: crate::webhooks::client::WebhookClient,
 }
 
 impl AppState {

@@ -15,5 +15,6 @@ pub mod request;
 pub mod stats;
 pub mod text;
 pub mod time;
+pub mod webhook;
 
 pub use ids::*;

@@ -24,6 +24,7 @@ mod time;
 pub mod tokens;
 pub mod tx;
 pub mod users;
+pub mod webhooks;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection};
 pub use error::StoreError;

@@ -1,13 +1,16 @@
 //! Reading the outbox: the events written with each state change, taken once each by the
-//! intake that turns them into notifications.
+//! dispatcher that turns them into notifications and webhook messages, and read again by time
+//! when a partner asks for a replay.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use linli_domain::org::NodePath;
 
 use crate::connection::DbConnection;
 use crate::error::StoreError;
-use crate::schema::outbox;
-use crate::time::to_db;
+use crate::org::subtree_bounds;
+use crate::schema::{org_nodes, outbox};
+use crate::time::{from_db, to_db};
 
 /// An outbox row.
 #[derive(Debug, Clone)]
@@ -18,29 +21,65 @@ pub struct OutboxItem {
     pub event_id: i64,
     /// The event as published (`type`, `request_id`, `actor_user_id`, `status`, `data`…).
     pub payload: serde_json::Value,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+type ItemRow = (i64, i64, String, chrono::NaiveDateTime);
+
+fn item((id, event_id, payload, created_at): ItemRow) -> OutboxItem {
+    // A row that does not parse is handed over as null, to be taken and passed over: it must
+    // not hold up the ones behind it.
+    OutboxItem {
+        id,
+        event_id,
+        payload: serde_json::from_str(&payload).unwrap_or_else(|e| {
+            tracing::error!(outbox = id, error = %e, "an outbox row does not parse");
+            serde_json::Value::Null
+        }),
+        created_at: from_db(created_at),
+    }
 }
 
 /// The oldest rows not yet taken, up to `limit`.
 pub fn unprocessed(conn: &mut DbConnection, limit: i64) -> Result<Vec<OutboxItem>, StoreError> {
-    let rows: Vec<(i64, i64, String)> = outbox::table
+    let rows: Vec<ItemRow> = outbox::table
         .filter(outbox::processed_at.is_null())
         .order(outbox::id.asc())
         .limit(limit)
-        .select((outbox::id, outbox::event_id, outbox::payload))
+        .select((
+            outbox::id,
+            outbox::event_id,
+            outbox::payload,
+            outbox::created_at,
+        ))
         .load(conn)?;
-    // A row that does not parse is handed over as null, to be taken and passed over: it must
-    // not hold up the ones behind it.
-    Ok(rows
-        .into_iter()
-        .map(|(id, event_id, payload)| OutboxItem {
-            id,
-            event_id,
-            payload: serde_json::from_str(&payload).unwrap_or_else(|e| {
-                tracing::error!(outbox = id, error = %e, "an outbox row does not parse");
-                serde_json::Value::Null
-            }),
-        })
-        .collect())
+    Ok(rows.into_iter().map(item).collect())
+}
+
+/// Rows of communities inside `scope` written at or after `from`, oldest first, at most
+/// `limit`, taken or not.
+pub fn since(
+    conn: &mut DbConnection,
+    scope: &NodePath,
+    from: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<OutboxItem>, StoreError> {
+    let (lo, hi) = subtree_bounds(scope);
+    let rows: Vec<ItemRow> = outbox::table
+        .inner_join(org_nodes::table.on(org_nodes::id.eq(outbox::community_id)))
+        .filter(outbox::created_at.ge(to_db(from)))
+        .filter(org_nodes::path.ge(lo).and(org_nodes::path.lt(hi)))
+        .order(outbox::id.asc())
+        .limit(limit)
+        .select((
+            outbox::id,
+            outbox::event_id,
+            outbox::payload,
+            outbox::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(item).collect())
 }
 
 /// Takes a row; false when another instance took it first.

@@ -1,76 +1,38 @@
-//! From the outbox to the notifications queue: each event is taken once (by whichever instance
-//! gets it first), the rules say who is told, and a message is queued for each, or recorded as
-//! skipped when there is no template or the person has no WeChat.
+//! From an outbox event to the notifications queue: the rules say who is told, and a message
+//! is queued for each, or recorded as skipped when there is no template or the person has no
+//! WeChat. The dispatcher ([`crate::dispatch`]) hands each event over once.
 
 use chrono::{DateTime, Utc};
 use linli_domain::notify::{self, Notice};
 use linli_domain::request::{Assignee, EventKind};
 use linli_domain::{RequestId, UserId};
 use linli_persistence::notifications::{self, DeliveryStatus, NewNotification};
-use linli_persistence::outbox::{self, OutboxItem};
+use linli_persistence::outbox::OutboxItem;
 use linli_persistence::requests::{self, RequestRecord};
-use linli_persistence::tx::transaction;
 use linli_persistence::{DbConnection, StoreError, users};
 
 use super::render::{self, Facts};
-use crate::state::AppState;
 use crate::wechat::WechatSettings;
 
-/// Events taken per pass, in one write: kept small, since it holds SQLite's writer.
-const BATCH: i64 = 100;
-
-/// Takes what the outbox holds; returns how many events and how many messages were queued.
-pub async fn run(state: &AppState, wechat: &WechatSettings) -> anyhow::Result<(usize, usize)> {
-    let now = state.clock.now();
-    let tz = state.tz;
-    let settings = wechat.clone();
-    let counts = state
-        .db
-        .write(move |conn| {
-            let mut taken = 0;
-            let mut queued = 0;
-            for item in outbox::unprocessed(conn, BATCH)? {
-                // One event at a time: a bad one is logged and left, the rest go on.
-                match transaction(conn, |conn| take(conn, &item, &settings, now, tz)) {
-                    Ok(Some(n)) => {
-                        taken += 1;
-                        queued += n;
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::error!(
-                        outbox = item.id,
-                        error = &e as &dyn std::error::Error,
-                        "could not turn an event into notifications"
-                    ),
-                }
-            }
-            Ok((taken, queued))
-        })
-        .await?;
-    Ok(counts)
-}
-
-/// Takes one outbox row; `None` when another instance took it.
-fn take(
+/// Queues the messages one event makes; returns how many. Runs in the dispatcher's
+/// transaction, with the outbox row taken.
+pub(crate) fn on_event(
     conn: &mut DbConnection,
     item: &OutboxItem,
     settings: &WechatSettings,
     now: DateTime<Utc>,
     tz: chrono_tz::Tz,
-) -> Result<Option<usize>, StoreError> {
-    if !outbox::take(conn, item.id, now)? {
-        return Ok(None);
-    }
+) -> Result<usize, StoreError> {
     let p = &item.payload;
     let Some(kind) = p["type"].as_str().and_then(EventKind::parse) else {
-        return Ok(Some(0));
+        return Ok(0);
     };
     let happened = p["timestamp"]
         .as_str()
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc));
     if happened.is_some_and(|t| notify::is_stale(t, now)) {
-        return Ok(Some(0));
+        return Ok(0);
     }
     let request = RequestId(p["request_id"].as_i64().unwrap_or_default());
     let actor = p["actor_user_id"].as_i64().map(UserId);
@@ -82,7 +44,7 @@ fn take(
     }
     let notices = notify::on_event(kind, &state_then, actor);
     if notices.is_empty() {
-        return Ok(Some(0));
+        return Ok(0);
     }
     let event = requests::timeline(conn, request)?
         .into_iter()
@@ -103,7 +65,7 @@ fn take(
     for notice in notices {
         queued += usize::from(queue(conn, &rec, notice, &dedup, &facts, settings, now)?);
     }
-    Ok(Some(queued))
+    Ok(queued)
 }
 
 /// Queues one message (or records it as skipped); false when it was queued before.

@@ -1,7 +1,7 @@
 //! Notifications: WeChat subscribe messages made from the outbox and sent by a worker. Sending
 //! never blocks or fails the request that caused it: it happens here, later, with retries.
 
-mod intake;
+pub(crate) mod intake;
 mod reminders;
 pub mod render;
 pub mod send;
@@ -19,28 +19,25 @@ pub struct NotifyReport {
     pub attempted: usize,
 }
 
-/// One pass: take new events, queue reminders, send what is due. Nothing happens while WeChat
-/// is not configured (the outbox waits).
+/// One pass: dispatch new events, queue reminders, send what is due. Without WeChat, events
+/// are still dispatched (to webhooks) and nothing is queued for WeChat.
 pub async fn run_once(state: &AppState) -> anyhow::Result<NotifyReport> {
-    run_pass(state, true).await
+    let dispatched = crate::dispatch::run_once(state).await?;
+    let mut report = run_pass(state, true).await?;
+    report.events = dispatched.events;
+    report.queued += dispatched.notifications;
+    Ok(report)
 }
 
-/// A pass, with or without the reminders (the worker looks for those once a minute). Each part
-/// runs even when another failed, so one bad request cannot stop all sending; the first
-/// failure is returned after.
+/// A pass over what was dispatched, with or without the reminders (the worker looks for those
+/// once a minute). Each part runs even when another failed, so one bad request cannot stop all
+/// sending; the first failure is returned after.
 pub async fn run_pass(state: &AppState, reminders: bool) -> anyhow::Result<NotifyReport> {
     let Some(wechat) = state.wechat.clone() else {
         return Ok(NotifyReport::default());
     };
     let mut report = NotifyReport::default();
     let mut first_error = None;
-    match intake::run(state, wechat.settings()).await {
-        Ok((events, queued)) => {
-            report.events = events;
-            report.queued = queued;
-        }
-        Err(e) => first_error = Some(e.context("taking events from the outbox")),
-    }
     if reminders {
         match reminders::run(state, wechat.settings()).await {
             Ok(n) => report.queued += n,

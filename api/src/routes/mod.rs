@@ -10,6 +10,7 @@ pub mod partners;
 pub mod requests;
 pub mod stats;
 pub mod users;
+pub mod webhooks;
 pub mod wechat;
 pub mod wechat_events;
 
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(requests::configure)
                 .configure(notifications::configure)
                 .configure(partners::configure)
+                .configure(webhooks::configure)
                 .configure(stats::configure),
         );
 }

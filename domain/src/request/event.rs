@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// What happened to a request: one entry of the timeline a resident sees (事事有回音), and one
 /// outbox row for webhooks and notifications.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum EventKind {
     /// `request.submitted`
     Submitted,

@@ -3,6 +3,7 @@
 
 mod fake_wechat;
 mod helpers;
+mod webhook_receiver;
 
 mod auth;
 mod categories;
@@ -20,4 +21,5 @@ mod requests;
 mod stats;
 mod storage_races;
 mod users;
+mod webhooks;
 mod wechat;

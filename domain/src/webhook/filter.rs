@@ -1,0 +1,78 @@
+//! Which events an endpoint receives.
+
+use std::collections::BTreeSet;
+
+use crate::request::EventKind;
+
+/// True for the events partners may subscribe to: the life of a request. Content moderation
+/// (`request.content_flagged`, `request.content_reviewed`) is our staff's business.
+pub fn published_to_partners(kind: EventKind) -> bool {
+    !matches!(kind, EventKind::ContentFlagged | EventKind::ContentReviewed)
+}
+
+/// The event types an endpoint asked for; empty means every published type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter(BTreeSet<EventKind>);
+
+/// An event type that does not exist or is not published to partners.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown event type `{0}`")]
+pub struct UnknownEventType(pub String);
+
+impl EventFilter {
+    /// Parses event type names (`request.submitted`…); repeats are ignored.
+    pub fn parse<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Self, UnknownEventType> {
+        names
+            .into_iter()
+            .map(|n| {
+                EventKind::parse(n)
+                    .filter(|k| published_to_partners(*k))
+                    .ok_or_else(|| UnknownEventType(n.to_owned()))
+            })
+            .collect::<Result<BTreeSet<_>, _>>()
+            .map(Self)
+    }
+
+    /// True when the endpoint gets events of this kind.
+    pub fn accepts(&self, kind: EventKind) -> bool {
+        published_to_partners(kind) && (self.0.is_empty() || self.0.contains(&kind))
+    }
+
+    /// The names asked for, in a stable order (empty for every type).
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names: Vec<_> = self.0.iter().map(|k| k.as_str()).collect();
+        names.sort_unstable();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_means_every_published_type() {
+        let all = EventFilter::default();
+        assert!(all.accepts(EventKind::Submitted));
+        assert!(all.accepts(EventKind::Overdue));
+        assert!(!all.accepts(EventKind::ContentFlagged));
+    }
+
+    #[test]
+    fn a_list_narrows_it() {
+        let f =
+            EventFilter::parse(["request.resolved", "request.closed", "request.resolved"]).unwrap();
+        assert!(f.accepts(EventKind::Resolved));
+        assert!(!f.accepts(EventKind::Submitted));
+        assert_eq!(f.names(), ["request.closed", "request.resolved"]);
+    }
+
+    #[test]
+    fn unknown_and_internal_types_are_refused() {
+        assert_eq!(
+            EventFilter::parse(["request.exploded"]),
+            Err(UnknownEventType("request.exploded".into()))
+        );
+        assert!(EventFilter::parse(["request.content_flagged"]).is_err());
+    }
+}

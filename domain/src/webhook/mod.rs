@@ -1,0 +1,13 @@
+//! Outbound webhooks to partner platforms, the Standard Webhooks way: which events an endpoint
+//! gets, where we may send them, when a failed delivery is tried again, and when an endpoint
+//! that keeps failing is switched off.
+
+mod address;
+mod filter;
+mod schedule;
+
+pub use address::is_public_address;
+pub use filter::{EventFilter, UnknownEventType, published_to_partners};
+pub use schedule::{
+    Answer, DISABLE_AFTER, MAX_ATTEMPTS, RETRY_DELAYS, Verdict, judge, retry_delay, should_disable,
+};
