@@ -6,6 +6,7 @@ pub mod categories;
 pub mod health;
 pub mod notifications;
 pub mod org;
+pub mod partner_inbound;
 pub mod partners;
 pub mod requests;
 pub mod stats;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(requests::configure)
                 .configure(notifications::configure)
                 .configure(partners::configure)
+                .configure(partner_inbound::configure)
                 .configure(stats::configure),
         );
 }

@@ -13,6 +13,7 @@ mod instances;
 mod notifications;
 mod openapi;
 mod org;
+mod partner_requests;
 mod partners;
 mod printables;
 mod request_access;
