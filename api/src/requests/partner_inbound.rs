@@ -26,8 +26,8 @@ use super::partner_view::{
     PartnerRequestView, PartnerTimelineEntry, partner_timeline_entry, partner_view,
 };
 use super::submit::{
-    Prepared, RawCommon, Resolved, canonical_hash, check_common, find_category, new_details,
-    prepare, screen,
+    Common, Prepared, RawCommon, Resolved, canonical_hash, check_common, find_category,
+    new_details, prepare, screen,
 };
 use super::view::all_categories;
 use crate::auth::inbound::Signed;
@@ -224,17 +224,20 @@ struct Push {
     external_submitted_at: Option<DateTime<Utc>>,
 }
 
-/// Checks the body, then: a replayed message is 409; an external id pushed before is that
-/// request (200) or 409; else the category, the building in scope and the rules, screening,
-/// and one transaction storing the request with its event and outbox row, the external id and
-/// the message id (so a refused message stores nothing and may be mended and sent again).
-pub async fn submit(
-    state: &web::Data<AppState>,
-    partner: Partner,
-    signed: Signed,
-    body: PartnerSubmitBody,
-) -> Result<PartnerSubmitted, ApiError> {
-    let now = state.clock.now();
+/// A push whose fields checked out.
+struct Checked {
+    push: Push,
+    common: Common,
+    building: BuildingCode,
+}
+
+/// Checks every field (422 listing each bad one) and hashes the normalised push.
+fn check(
+    partner_id: i64,
+    message_id: String,
+    body: &PartnerSubmitBody,
+    now: DateTime<Utc>,
+) -> Result<Checked, ApiError> {
     let mut f = Fields::new();
     let external_id = f.check("external_id", ExternalId::parse(&body.external_id));
     let common = check_common(
@@ -280,14 +283,36 @@ pub async fn submit(
         contact_phone: common.phone.as_ref().map(|p| p.as_str()),
         submitted_at: body.submitted_at,
     });
+    Ok(Checked {
+        push: Push {
+            partner_id,
+            message_id,
+            external_id,
+            hash,
+            external_submitted_at: body.submitted_at,
+        },
+        common,
+        building,
+    })
+}
+
+/// Checks the body, then: a replayed message is 409; an external id pushed before is that
+/// request (200) or 409; else the category, the building in scope and the rules, screening,
+/// and one transaction storing the request with its event and outbox row, the external id and
+/// the message id (so a refused message stores nothing and may be mended and sent again).
+pub async fn submit(
+    state: &web::Data<AppState>,
+    partner: Partner,
+    signed: Signed,
+    body: PartnerSubmitBody,
+) -> Result<PartnerSubmitted, ApiError> {
+    let now = state.clock.now();
+    let Checked {
+        push,
+        common,
+        building,
+    } = check(partner.id, signed.message_id, &body, now)?;
     let (category, details) = new_details(state, common)?;
-    let push = Push {
-        partner_id: partner.id,
-        message_id: signed.message_id,
-        external_id,
-        hash,
-        external_submitted_at: body.submitted_at,
-    };
 
     // 1. On a reader: a replay, an earlier push of the id; the category, the building; the
     // rules decide.

@@ -294,6 +294,7 @@ pub async fn submit(
 }
 
 /// The fields every submission carries, as the client sent them.
+#[derive(Clone, Copy)]
 pub(crate) struct RawCommon<'a> {
     pub category: &'a str,
     pub description: &'a str,
