@@ -190,3 +190,38 @@ pub async fn revoke_key(state: &AppState, actor: Actor, id: i64, key: i64) -> Re
         })
         .await
 }
+
+/// Issues the partner's inbound signing secret (`whsec_…`), with which it signs the requests it
+/// pushes, shown only in this answer and stored encrypted (the server verifies with it, so it
+/// cannot keep only a hash). Issuing again replaces the secret at once: messages signed with
+/// the old one are refused from then on. The first issue also makes the partner's service
+/// account, the submitter of what it pushes.
+pub async fn issue_inbound_secret(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+) -> Result<String, ApiError> {
+    let now = state.clock.now();
+    let secret = crate::webhooks::signature::WebhookSecret::generate();
+    let shown = secret.expose();
+    let enc = state.cipher.encrypt(&shown).map_err(ApiError::internal)?;
+    state
+        .db
+        .write(move |conn| {
+            let p = managed_partner(conn, &actor, id)?;
+            let issue = |conn: &mut linli_persistence::DbConnection| {
+                transaction(conn, |conn| {
+                    linli_persistence::partner_inbound::set_secret(conn, &p, &enc, now)
+                })
+            };
+            match issue(conn) {
+                // Another admin issued the first secret at the same moment: replace theirs.
+                Err(StoreError::Duplicate("partner")) => issue(conn)?,
+                other => other?,
+            };
+            Ok(())
+        })
+        .await?;
+    tracing::info!(partner = id, "issued a partner's inbound signing secret");
+    Ok(shown)
+}

@@ -60,6 +60,9 @@ pub fn spawn(state: web::Data<AppState>) {
             if let Err(e) = crate::content::photos::run_once(&state).await {
                 tracing::error!(error = ?e, "submitting photos for checking failed");
             }
+            if let Err(e) = crate::requests::partner_inbound::forget_old_message_ids(&state).await {
+                tracing::error!(error = ?e, "forgetting old partner message ids failed");
+            }
         }
     });
 }

@@ -3,6 +3,8 @@
 //! key. The key's first part is public and names it in logs; the rest is a secret kept only
 //! as a hash.
 
+use chrono::{DateTime, TimeDelta, Utc};
+
 use crate::access::{Actor, RoleKind};
 use crate::org::{NodeKind, NodePath};
 
@@ -82,6 +84,69 @@ pub fn may_manage(actor: &Actor, scope: &NodePath, kind: NodeKind) -> bool {
         && actor.has_role_over(RoleKind::DistrictAdmin, scope)
 }
 
+/// A partner's own id for a request it pushes in (its ticket number): 1 to 128 visible ASCII
+/// characters. The same id again means the same request, never a second one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalId(String);
+
+/// Why a string is not an external id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ExternalIdError {
+    /// Empty.
+    #[error("external_id is required")]
+    Empty,
+    /// Longer than the maximum.
+    #[error("external_id is at most {max} characters")]
+    TooLong {
+        /// The maximum.
+        max: usize,
+    },
+    /// Not a visible ASCII character (spaces and control characters included).
+    #[error("external_id may hold only visible ASCII characters")]
+    Character,
+}
+
+impl ExternalId {
+    /// The longest id.
+    pub const MAX_LEN: usize = 128;
+
+    /// Reads an id exactly as given: partners compare ids byte for byte, so nothing is trimmed.
+    pub fn parse(s: &str) -> Result<Self, ExternalIdError> {
+        if s.is_empty() {
+            return Err(ExternalIdError::Empty);
+        }
+        if !s.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ExternalIdError::Character);
+        }
+        if s.len() > Self::MAX_LEN {
+            return Err(ExternalIdError::TooLong { max: Self::MAX_LEN });
+        }
+        Ok(ExternalId(s.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// True when a partner scoped to `scope` may read the request on the building at `building`:
+/// a partner sees the requests of its subtree, whoever submitted them, and nothing else.
+pub fn may_read(scope: &NodePath, building: &NodePath) -> bool {
+    scope.contains(building)
+}
+
+/// How far ahead of our clock a partner's own `submitted_at` may be: the clocks of two systems
+/// disagree a little, as the signature's tolerance allows.
+pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
+
+/// True when a partner's statement of when its resident reported is believable: not in the
+/// future beyond [`CLOCK_SKEW`]. Kept for reference only: deadlines run from when the request
+/// reached the community, which is when the service promise starts.
+pub fn plausible_report_time(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    at <= now + CLOCK_SKEW
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +204,49 @@ mod tests {
             }],
         };
         assert!(!may_manage(&street_staff, &street, NodeKind::Street));
+    }
+
+    #[test]
+    fn external_ids_are_visible_ascii_taken_as_given() {
+        assert_eq!(
+            ExternalId::parse("YJY-2026-0001").unwrap().as_str(),
+            "YJY-2026-0001"
+        );
+        assert!(ExternalId::parse(&"x".repeat(128)).is_ok());
+        assert_eq!(
+            ExternalId::parse(&"x".repeat(129)),
+            Err(ExternalIdError::TooLong { max: 128 })
+        );
+        assert_eq!(ExternalId::parse(""), Err(ExternalIdError::Empty));
+        for bad in [" a", "a b", "a\n", "工单1", "a\u{7f}"] {
+            assert_eq!(
+                ExternalId::parse(bad),
+                Err(ExternalIdError::Character),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn partners_read_their_subtree_only() {
+        let community = NodePath::root(OrgNodeId(1)).child(OrgNodeId(2));
+        let building = community.child(OrgNodeId(3)).child(OrgNodeId(4));
+        assert!(may_read(&community, &building));
+        assert!(!may_read(&building, &community));
+        let sibling = NodePath::root(OrgNodeId(1)).child(OrgNodeId(22));
+        assert!(!may_read(&community, &sibling.child(OrgNodeId(3))));
+    }
+
+    #[test]
+    fn a_report_time_may_not_lie_in_the_future() {
+        let now = DateTime::parse_from_rfc3339("2026-11-30T09:00:00+08:00")
+            .unwrap()
+            .to_utc();
+        assert!(plausible_report_time(now - TimeDelta::days(3), now));
+        assert!(plausible_report_time(now + CLOCK_SKEW, now));
+        assert!(!plausible_report_time(
+            now + CLOCK_SKEW + TimeDelta::seconds(1),
+            now
+        ));
     }
 }

@@ -15,6 +15,7 @@ pub mod names;
 pub mod notifications;
 pub mod org;
 pub mod outbox;
+pub mod partner_inbound;
 pub mod partners;
 pub mod pool;
 pub mod requests;

@@ -341,3 +341,34 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     outbox,
 );
+
+diesel::table! {
+    partner_inbound (partner_id) {
+        partner_id -> BigInt,
+        user_id -> BigInt,
+        secret_enc -> Text,
+        created_at -> Timestamp,
+        rotated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_submissions (id) {
+        id -> BigInt,
+        partner_id -> BigInt,
+        external_id -> Text,
+        request_id -> BigInt,
+        body_hash -> Text,
+        external_submitted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_inbound_messages (id) {
+        id -> BigInt,
+        partner_id -> BigInt,
+        message_id -> Text,
+        received_at -> Timestamp,
+    }
+}

@@ -2,6 +2,7 @@
 //! a bearer token into the domain's `Actor`.
 
 mod extractor;
+pub mod inbound;
 pub mod jwt;
 pub mod partner;
 pub mod password;

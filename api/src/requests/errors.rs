@@ -79,6 +79,8 @@ impl From<SubmitError> for ApiError {
                     "You may not submit through this channel for this building",
                 ),
             ),
+            // Unknown buildings get the same answer: a partner learns nothing outside its scope.
+            SubmitError::OutOfScope => crate::requests::partner_inbound::out_of_scope(),
         }
     }
 }

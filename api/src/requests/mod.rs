@@ -4,6 +4,7 @@
 pub mod act;
 pub mod errors;
 pub mod list;
+pub mod partner_inbound;
 pub mod partner_view;
 pub mod rates;
 pub mod submit;

@@ -1,18 +1,20 @@
-//! 点单: a resident (or staff on their behalf) submits a request.
+//! 点单: a resident (or staff on their behalf) submits a request. The steps a partner's push
+//! shares (checking the common fields, the category, completing and screening an accepted
+//! submission) are `pub(crate)` here for [`super::partner_inbound`].
 
 use actix_web::web;
 use chrono::Duration;
-use linli_domain::category::CategoryCode;
+use linli_domain::category::{Category, CategoryCode};
 use linli_domain::content::{PhotoCheck, Scene, Subject};
 use linli_domain::org::{BuildingCode, NodeKind};
 use linli_domain::request::{
-    Channel, Submission, may_report_for_household, submit as decide_submit,
+    Channel, Event, NewRequest, Submission, may_report_for_household, submit as decide_submit,
 };
 use linli_domain::text::{Description, LocationText, PhoneNumber, PhotoUrls};
 use linli_domain::{OrgNodeId, RequestId};
 use linli_persistence::StoreError;
 use linli_persistence::requests::{
-    self, IdempotentSubmit, Labels, NewRequestDetails, Screened, find_idempotent,
+    self, DuplicateHint, IdempotentSubmit, Labels, NewRequestDetails, Screened, find_idempotent,
     possible_duplicates,
 };
 use linli_persistence::{DbConnection, categories, org};
@@ -115,23 +117,16 @@ pub async fn submit(
     key: Option<String>,
 ) -> Result<Submitted, ApiError> {
     let mut f = Fields::new();
-    let category = f.check(
-        "category",
-        CategoryCode::parse(&body.category).map_err(UnknownCategory::from),
+    let common = check_common(
+        &mut f,
+        RawCommon {
+            category: &body.category,
+            description: &body.description,
+            location_text: body.location_text.as_deref(),
+            photo_urls: &body.photo_urls,
+            contact_phone: body.contact_phone.as_deref(),
+        },
     );
-    let description = f.check("description", Description::parse(&body.description));
-    let location = match body.location_text.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => f.check("location_text", LocationText::parse(s)),
-    };
-    let photos = f.check(
-        "photo_urls",
-        PhotoUrls::parse(body.photo_urls.iter().map(String::as_str)),
-    );
-    let phone = match body.contact_phone.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => f.check("contact_phone", PhoneNumber::parse(s)),
-    };
     let target = match (body.building_code.as_deref(), body.household_id) {
         (Some(code), None) => match BuildingCode::parse(code) {
             Ok(c) => Some(Target::Building(c)),
@@ -167,15 +162,13 @@ pub async fn submit(
     };
     let channel: Channel = body.channel.unwrap_or(ChannelDto::MiniProgram).into();
     f.finish()?;
-    let (Some(category), Some(description), Some(photos), Some(target)) =
-        (category, description, photos, target)
-    else {
+    let (Some(common), Some(target)) = (common, target) else {
         unreachable!("every missing value recorded a field error");
     };
 
     let canonical = Canonical {
-        category: category.as_str(),
-        description: description.as_str(),
+        category: common.category.as_str(),
+        description: common.description.as_str(),
         building_code: match &target {
             Target::Building(c) => Some(c.as_str()),
             Target::Household(_) => None,
@@ -184,42 +177,18 @@ pub async fn submit(
             Target::Household(h) => Some(h.0),
             Target::Building(_) => None,
         },
-        location_text: location.as_ref().map(|l| l.as_str()),
-        photo_urls: photos.as_slice().iter().map(|p| p.as_str()).collect(),
-        contact_phone: phone.as_ref().map(|p| p.as_str()),
+        location_text: common.location.as_ref().map(|l| l.as_str()),
+        photo_urls: common
+            .photos
+            .as_slice()
+            .iter()
+            .map(|p| p.as_str())
+            .collect(),
+        contact_phone: common.phone.as_ref().map(|p| p.as_str()),
         channel: channel.as_str(),
     };
-    let hash = hex::encode(Sha256::digest(
-        serde_json::to_vec(&canonical).expect("serialises"),
-    ));
-    let (phone_enc, phone_masked) = match &phone {
-        Some(p) => (
-            Some(
-                state
-                    .cipher
-                    .encrypt(p.as_str())
-                    .map_err(ApiError::internal)?,
-            ),
-            Some(p.masked()),
-        ),
-        None => (None, None),
-    };
-    let details = NewRequestDetails {
-        community_id: OrgNodeId(0),
-        building_id: OrgNodeId(0),
-        compound_id: OrgNodeId(0),
-        household_id: None,
-        description: description.into_inner(),
-        location_text: location.map(LocationText::into_inner),
-        photo_urls: photos
-            .into_inner()
-            .into_iter()
-            .map(|p| p.into_inner())
-            .collect(),
-        contact_phone_enc: phone_enc,
-        contact_phone_masked: phone_masked,
-        content: Screened::default(),
-    };
+    let hash = canonical_hash(&canonical);
+    let (category, details) = new_details(state, common)?;
     let now = state.clock.now();
     let openid = wechat_author(&auth);
     let tz = state.tz;
@@ -235,25 +204,9 @@ pub async fn submit(
                 {
                     return Ok(Err(seen));
                 }
-                let cached = all_categories(conn, &caches)?
-                    .iter()
-                    .find(|c| c.code == category)
-                    .cloned();
-                let category = match cached {
-                    Some(c) => c,
-                    // Newer than the cache (added on another instance), or unknown.
-                    None => match categories::by_code(conn, category.as_str()) {
-                        Ok(c) => c,
-                        Err(StoreError::NotFound) => return Err(unknown_category()),
-                        Err(e) => return Err(e.into()),
-                    },
-                };
+                let category = find_category(conn, &caches, &category)?;
                 let (building, compound, household) = resolve_target(conn, &target, &actor)?;
-                let compound_id = compound.id;
-                let community = building.community_id.ok_or_else(|| {
-                    ApiError::internal(anyhow::anyhow!("building {} has no community", building.id))
-                })?;
-                let (new, event) = decide_submit(
+                let decided = decide_submit(
                     &actor,
                     Submission {
                         category: &category,
@@ -264,32 +217,25 @@ pub async fn submit(
                     now,
                     tz,
                 )?;
-                let details = NewRequestDetails {
-                    community_id: community,
-                    building_id: building.id,
-                    compound_id,
-                    household_id: household,
-                    ..details
+                let target = Resolved {
+                    building,
+                    compound,
+                    household,
                 };
-                let labels = Labels {
-                    building_name: building.name,
-                    building_code: building.code,
-                    assignee_name: None,
-                };
-                // Before the insert this is the same set the new request would see after it.
-                let dupes = possible_duplicates(
-                    conn,
-                    building.id,
-                    category.id,
-                    now - DUPLICATE_WINDOW,
-                    RequestId(0),
-                )?;
-                let categories = all_categories(conn, &caches)?;
-                Ok(Ok((new, event, details, labels, dupes, categories)))
+                Ok(Ok(prepare(
+                    conn, &caches, target, &category, decided, details, now,
+                )?))
             })
             .await?
     };
-    let (new, event, mut details, labels, dupes, categories) = match prepared {
+    let Prepared {
+        new,
+        event,
+        mut details,
+        labels,
+        dupes,
+        categories,
+    } = match prepared {
         Ok(p) => p,
         Err(seen) => {
             let (cipher, caches) = (state.cipher.clone(), state.caches.clone());
@@ -301,25 +247,7 @@ pub async fn submit(
     };
     // 2. The rules allow it: screen the text (WeChat within its short timeout, the word list).
     // A retry that replays stops before this, so WeChat is asked once per request.
-    let text = match &details.location_text {
-        Some(location) => format!("{}\n{location}", details.description),
-        None => details.description.clone(),
-    };
-    let screened = screen_text(
-        state,
-        openid.as_deref(),
-        &text,
-        Scene::REQUEST,
-        Subject::Text,
-        "description",
-    )
-    .await?;
-    let photo_state = PhotoCheck::initial(photos::checked(state, openid.as_deref()));
-    details.content = Screened {
-        text_review: screened.review,
-        flags: screened.flag.into_iter().collect(),
-        photos: vec![photo_state; details.photo_urls.len()],
-    };
+    screen(state, openid.as_deref(), &mut details).await?;
     // 3. On the writer: the request, its event and outbox row, and the key, in one transaction
     // (on SQLite committed together with the submits queued beside it).
     let outcome = {
@@ -363,6 +291,216 @@ pub async fn submit(
                 .await
         }
     }
+}
+
+/// The fields every submission carries, as the client sent them.
+#[derive(Clone, Copy)]
+pub(crate) struct RawCommon<'a> {
+    pub category: &'a str,
+    pub description: &'a str,
+    pub location_text: Option<&'a str>,
+    pub photo_urls: &'a [String],
+    pub contact_phone: Option<&'a str>,
+}
+
+/// The fields every submission carries, checked.
+pub(crate) struct Common {
+    pub category: CategoryCode,
+    pub description: Description,
+    pub location: Option<LocationText>,
+    pub photos: PhotoUrls,
+    pub phone: Option<PhoneNumber>,
+}
+
+/// Checks the common fields, recording each bad one in `f`; `None` when a required one is bad
+/// (an optional one that is bad is left out, and `f` fails anyway).
+pub(crate) fn check_common(f: &mut Fields, raw: RawCommon<'_>) -> Option<Common> {
+    let category = f.check(
+        "category",
+        CategoryCode::parse(raw.category).map_err(UnknownCategory::from),
+    );
+    let description = f.check("description", Description::parse(raw.description));
+    let location = match raw.location_text.map(str::trim) {
+        None | Some("") => None,
+        Some(s) => f.check("location_text", LocationText::parse(s)),
+    };
+    let photos = f.check(
+        "photo_urls",
+        PhotoUrls::parse(raw.photo_urls.iter().map(String::as_str)),
+    );
+    let phone = match raw.contact_phone.map(str::trim) {
+        None | Some("") => None,
+        Some(s) => f.check("contact_phone", PhoneNumber::parse(s)),
+    };
+    Some(Common {
+        category: category?,
+        description: description?,
+        location,
+        photos: photos?,
+        phone,
+    })
+}
+
+/// The hash idempotency compares bodies by: SHA-256 of the normalised submission.
+pub(crate) fn canonical_hash(canonical: &impl Serialize) -> String {
+    hex::encode(Sha256::digest(
+        serde_json::to_vec(canonical).expect("serialises"),
+    ))
+}
+
+/// The request's details from the common fields (the phone encrypted, then masked), and the
+/// category code to look up. Where it is for is filled in by [`prepare`].
+pub(crate) fn new_details(
+    state: &AppState,
+    common: Common,
+) -> Result<(CategoryCode, NewRequestDetails), ApiError> {
+    let (phone_enc, phone_masked) = match &common.phone {
+        Some(p) => (
+            Some(
+                state
+                    .cipher
+                    .encrypt(p.as_str())
+                    .map_err(ApiError::internal)?,
+            ),
+            Some(p.masked()),
+        ),
+        None => (None, None),
+    };
+    let details = NewRequestDetails {
+        community_id: OrgNodeId(0),
+        building_id: OrgNodeId(0),
+        compound_id: OrgNodeId(0),
+        household_id: None,
+        description: common.description.into_inner(),
+        location_text: common.location.map(LocationText::into_inner),
+        photo_urls: common
+            .photos
+            .into_inner()
+            .into_iter()
+            .map(|p| p.into_inner())
+            .collect(),
+        contact_phone_enc: phone_enc,
+        contact_phone_masked: phone_masked,
+        content: Screened::default(),
+    };
+    Ok((common.category, details))
+}
+
+/// A category by code: from the cache, else from storage (one added on another instance since
+/// the cache was filled); unknown is 422 on the `category` field.
+pub(crate) fn find_category(
+    conn: &mut DbConnection,
+    caches: &crate::cache::Caches,
+    code: &CategoryCode,
+) -> Result<Category, ApiError> {
+    let cached = all_categories(conn, caches)?
+        .iter()
+        .find(|c| &c.code == code)
+        .cloned();
+    match cached {
+        Some(c) => Ok(c),
+        None => match categories::by_code(conn, code.as_str()) {
+            Ok(c) => Ok(c),
+            Err(StoreError::NotFound) => Err(unknown_category()),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+/// Where a request is for, found in the org tree.
+pub(crate) struct Resolved {
+    pub building: org::OrgNode,
+    pub compound: org::OrgNode,
+    pub household: Option<OrgNodeId>,
+}
+
+/// A submission the rules accepted, ready to store and to answer.
+pub(crate) struct Prepared {
+    pub new: NewRequest,
+    pub event: Event,
+    pub details: NewRequestDetails,
+    pub labels: Labels,
+    pub dupes: Vec<DuplicateHint>,
+    pub categories: std::sync::Arc<Vec<Category>>,
+}
+
+/// Completes an accepted submission (on a reader): where it is for, its labels, and the
+/// possible duplicates the answer hints at.
+pub(crate) fn prepare(
+    conn: &mut DbConnection,
+    caches: &crate::cache::Caches,
+    target: Resolved,
+    category: &Category,
+    (new, event): (NewRequest, Event),
+    details: NewRequestDetails,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Prepared, ApiError> {
+    let Resolved {
+        building,
+        compound,
+        household,
+    } = target;
+    let community = building.community_id.ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("building {} has no community", building.id))
+    })?;
+    let details = NewRequestDetails {
+        community_id: community,
+        building_id: building.id,
+        compound_id: compound.id,
+        household_id: household,
+        ..details
+    };
+    // Before the insert this is the same set the new request would see after it.
+    let dupes = possible_duplicates(
+        conn,
+        building.id,
+        category.id,
+        now - DUPLICATE_WINDOW,
+        RequestId(0),
+    )?;
+    let labels = Labels {
+        building_name: building.name,
+        building_code: building.code,
+        assignee_name: None,
+    };
+    Ok(Prepared {
+        new,
+        event,
+        details,
+        labels,
+        dupes,
+        categories: all_categories(conn, caches)?,
+    })
+}
+
+/// Screens a new request's text (WeChat within its short timeout, then the word list) and sets
+/// its photos' first state. Risky text is refused (422); text WeChat could not judge is stored
+/// flagged for staff.
+pub(crate) async fn screen(
+    state: &AppState,
+    openid: Option<&str>,
+    details: &mut NewRequestDetails,
+) -> Result<(), ApiError> {
+    let text = match &details.location_text {
+        Some(location) => format!("{}\n{location}", details.description),
+        None => details.description.clone(),
+    };
+    let screened = screen_text(
+        state,
+        openid,
+        &text,
+        Scene::REQUEST,
+        Subject::Text,
+        "description",
+    )
+    .await?;
+    let photo_state = PhotoCheck::initial(photos::checked(state, openid));
+    details.content = Screened {
+        text_review: screened.review,
+        flags: screened.flag.into_iter().collect(),
+        photos: vec![photo_state; details.photo_urls.len()],
+    };
+    Ok(())
 }
 
 fn replay(

@@ -6,6 +6,7 @@ pub mod categories;
 pub mod health;
 pub mod notifications;
 pub mod org;
+pub mod partner_inbound;
 pub mod partners;
 pub mod requests;
 pub mod stats;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(notifications::configure)
                 .configure(partners::configure)
                 .configure(webhooks::configure)
+                .configure(partner_inbound::configure)
                 .configure(stats::configure),
         );
 }

@@ -34,7 +34,7 @@ pub const OTHER_STREET_STAFF: UserId = UserId(113);
 pub const COMPANY: PropertyCompanyId = PropertyCompanyId(1);
 pub const OTHER_COMPANY: PropertyCompanyId = PropertyCompanyId(2);
 
-fn path(ids: &[i64]) -> NodePath {
+pub fn path(ids: &[i64]) -> NodePath {
     let (root, rest) = ids.split_first().unwrap();
     rest.iter().fold(NodePath::root(OrgNodeId(*root)), |p, id| {
         p.child(OrgNodeId(*id))

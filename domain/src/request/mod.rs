@@ -26,5 +26,5 @@ pub use lifecycle::{
 };
 pub use privacy::sees_contact_phone;
 pub use state::{Assignee, QueueLevel, Request, RequestStatus};
-pub use submit::{NewRequest, Submission, SubmitError, submit};
+pub use submit::{NewRequest, Submission, SubmitError, submit, submit_for_partner};
 pub use visibility::{Visibility, can_see};

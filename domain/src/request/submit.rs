@@ -113,6 +113,9 @@ pub enum SubmitError {
     /// The actor may not submit through this channel for this building.
     #[error("this channel is not open to the actor for this building")]
     ChannelNotAllowed,
+    /// A partner pushed a request for a building outside its scope.
+    #[error("the building is outside the partner's scope")]
+    OutOfScope,
 }
 
 /// Accepts a request into the community's queue (点单), with its deadlines from the category,
@@ -127,6 +130,37 @@ pub fn submit(
     if !channel_open(actor, s.channel, &s.building_path) {
         return Err(SubmitError::ChannelNotAllowed);
     }
+    accept(actor.user_id, s, now, tz)
+}
+
+/// Accepts a request a partner platform pushes in for one of its own residents (channel
+/// `partner`). A partner is not a user: `submitter` is its service account, which stands as
+/// the request's submitter; the building must lie inside the partner's `scope`. The scope is
+/// checked before the category, as the channel is for users.
+pub fn submit_for_partner(
+    submitter: UserId,
+    scope: &NodePath,
+    s: Submission<'_>,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Result<(NewRequest, Event), SubmitError> {
+    if !scope.contains(&s.building_path) {
+        return Err(SubmitError::OutOfScope);
+    }
+    let s = Submission {
+        channel: Channel::Partner,
+        ..s
+    };
+    accept(submitter, s, now, tz)
+}
+
+/// The common part: the category takes requests; deadlines from it; the `submitted` event.
+fn accept(
+    submitted_by: UserId,
+    s: Submission<'_>,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Result<(NewRequest, Event), SubmitError> {
     if !s.category.active {
         return Err(SubmitError::CategoryInactive);
     }
@@ -146,7 +180,7 @@ pub fn submit(
         building_path: s.building_path,
         managing_company: s.managing_company,
         channel: s.channel,
-        submitted_by: actor.user_id,
+        submitted_by,
         submitted_at: now,
         queue_level: QueueLevel::Community,
         assignee: None,
@@ -317,5 +351,59 @@ mod tests {
             submit(&resident(), s, submitted_at(), TZ),
             Err(SubmitError::ChannelNotAllowed)
         );
+    }
+
+    #[test]
+    fn a_partner_submits_through_its_channel_within_its_scope_only() {
+        let service = UserId(900);
+        let building = building_path();
+        // The building's community, or a grid above it, is a scope that contains it.
+        let community = path(&[1, 2, 3]);
+        let grid = path(&[1, 2, 3, 4]);
+        for scope in [community.clone(), grid.clone()] {
+            let (new, event) = submit_for_partner(
+                service,
+                &scope,
+                submission(Channel::MiniProgram, building.clone()),
+                submitted_at(),
+                TZ,
+            )
+            .unwrap();
+            assert_eq!(new.channel, Channel::Partner);
+            assert_eq!(new.submitted_by, service);
+            assert_eq!(new.status, RequestStatus::Submitted);
+            assert_eq!(event.data["channel"], "partner");
+        }
+        // Another grid of the same community is not.
+        let elsewhere = path(&[1, 2, 3, 5]);
+        assert_eq!(
+            submit_for_partner(
+                service,
+                &elsewhere,
+                submission(Channel::Partner, building.clone()),
+                submitted_at(),
+                TZ
+            ),
+            Err(SubmitError::OutOfScope)
+        );
+        // Scope first, then the category.
+        let closed = Category {
+            active: false,
+            ..CATEGORY.clone()
+        };
+        let s = |scope: &NodePath| {
+            submit_for_partner(
+                service,
+                scope,
+                Submission {
+                    category: &closed,
+                    ..submission(Channel::Partner, building.clone())
+                },
+                submitted_at(),
+                TZ,
+            )
+        };
+        assert_eq!(s(&elsewhere), Err(SubmitError::OutOfScope));
+        assert_eq!(s(&community), Err(SubmitError::CategoryInactive));
     }
 }

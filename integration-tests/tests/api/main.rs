@@ -14,6 +14,7 @@ mod instances;
 mod notifications;
 mod openapi;
 mod org;
+mod partner_requests;
 mod partners;
 mod printables;
 mod request_access;
