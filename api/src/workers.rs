@@ -63,6 +63,9 @@ pub fn spawn(state: web::Data<AppState>) {
             if let Err(e) = crate::requests::partner_inbound::forget_old_message_ids(&state).await {
                 tracing::error!(error = ?e, "forgetting old partner message ids failed");
             }
+            if let Err(e) = crate::webhooks::retention::run_once(&state).await {
+                tracing::error!(error = ?e, "purging the webhook delivery log failed");
+            }
         }
     });
 }

@@ -7,6 +7,7 @@ pub mod deliver;
 pub mod endpoints;
 pub mod fanout;
 pub mod payload;
+pub mod retention;
 pub mod settings;
 pub mod signature;
 pub mod wire;

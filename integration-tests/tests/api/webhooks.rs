@@ -615,6 +615,14 @@ async fn the_log_redelivery_and_replay(backend: Backend) {
     let got = late.deliveries();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].event_type(), "request.dispatched");
+    // The log keeps finished messages 30 days; the events stay replayable.
+    app.clock.advance(Duration::days(31));
+    let purged = linli_api::webhooks::retention::run_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(purged, 3, "two on the first endpoint, one on the late one");
+    let log = app.get(&format!("{base}/messages"), &w.key).await;
+    assert_eq!(log.expect(200)["items"], json!([]));
     // Another partner's key does not reach this endpoint.
     let res = app
         .get(&format!("{base}/messages"), "lk_AAAAAAAAAAAA_x")

@@ -478,3 +478,24 @@ pub fn attempts_of(conn: &mut DbConnection, message_id: i64) -> Result<Vec<Attem
         )
         .collect())
 }
+
+/// Deletes up to `limit` finished messages (delivered or failed) made before `before`, with
+/// their attempts; returns how many. Pending ones stay whatever their age.
+pub fn purge_finished(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let ids: Vec<i64> = wm::table
+        .filter(wm::status.ne(MessageStatus::Pending.as_str()))
+        .filter(wm::created_at.lt(to_db(before)))
+        .order(wm::id.asc())
+        .limit(limit)
+        .select(wm::id)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    diesel::delete(wa::table.filter(wa::message_id.eq_any(&ids))).execute(conn)?;
+    Ok(diesel::delete(wm::table.filter(wm::id.eq_any(&ids))).execute(conn)?)
+}
