@@ -18,6 +18,7 @@ pub mod extract;
 pub mod fallback;
 pub mod i18n;
 pub mod notify;
+pub mod open311;
 pub mod openapi;
 pub mod partners;
 pub mod requests;

@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod categories;
 pub mod health;
 pub mod notifications;
+pub mod open311;
 pub mod org;
 pub mod partners;
 pub mod requests;
@@ -40,5 +41,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(notifications::configure)
                 .configure(partners::configure)
                 .configure(stats::configure),
+        )
+        .service(
+            scope("/open311/v2")
+                .configure(open311::configure)
+                .default_service(actix_web::web::to(open311::no_route)),
         );
 }

@@ -11,6 +11,7 @@ mod health;
 mod households;
 mod instances;
 mod notifications;
+mod open311;
 mod openapi;
 mod org;
 mod partners;
