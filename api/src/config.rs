@@ -62,6 +62,8 @@ pub struct Settings {
     pub wechat: Option<crate::wechat::WechatSettings>,
     /// Content checks: the extra word list, WeChat's text check timeout.
     pub content: crate::content::ContentSettings,
+    /// Rate limits: quotas per policy, trusted proxies, the Redis key prefix.
+    pub rate_limits: crate::rate_limit::RateLimitSettings,
 }
 
 /// A setting that is missing or wrong; start-up stops with it.
@@ -304,6 +306,7 @@ impl Settings {
             h5_report_url,
             wechat: crate::wechat::WechatSettings::from_lookup(get)?,
             content: crate::content::ContentSettings::from_lookup(get)?,
+            rate_limits: crate::rate_limit::RateLimitSettings::from_lookup(get)?,
         })
     }
 

@@ -21,6 +21,7 @@ pub mod notify;
 pub mod open311;
 pub mod openapi;
 pub mod partners;
+pub mod rate_limit;
 pub mod requests;
 pub mod routes;
 pub mod shared;

@@ -104,6 +104,10 @@ impl Application {
             report_link: settings.h5_report_url.clone(),
             wechat,
             content,
+            rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
+                settings.rate_limits.clone(),
+                redis.clone(),
+            )),
         });
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding LINLI_BIND {}", settings.bind))?;
@@ -123,6 +127,7 @@ impl Application {
                 .app_data(extract::payload_config())
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .default_service(web::to(crate::fallback::no_route))
+                .wrap(from_fn(crate::rate_limit::limit))
                 .wrap(from_fn(errors_in_client_language))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::default())

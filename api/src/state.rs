@@ -37,6 +37,8 @@ pub struct AppState {
     pub wechat: Option<Arc<Wechat>>,
     /// The content checks' word list and timeout.
     pub content: ContentChecks,
+    /// Rate limits of the partner, Open311 and login routes.
+    pub rate_limiter: Arc<crate::rate_limit::RateLimiter>,
 }
 
 impl AppState {

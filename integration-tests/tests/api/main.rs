@@ -16,6 +16,7 @@ mod openapi;
 mod org;
 mod partners;
 mod printables;
+mod rate_limits;
 mod request_access;
 mod requests;
 mod stats;
