@@ -30,9 +30,6 @@ use crate::state::AppState;
 pub use settings::RateLimitSettings;
 use store::{LocalStore, Store};
 
-/// The largest Open311 form read to find its `api_key`.
-const FORM_LIMIT: usize = 64 * 1024;
-
 /// A set of routes sharing a quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
@@ -130,11 +127,8 @@ async fn open311_key(req: &mut ServiceRequest) -> Option<String> {
     if req.method() != Method::POST || !is_form {
         return None;
     }
-    let body = req
-        .extract::<web::Bytes>()
-        .await
-        .ok()
-        .filter(|b| b.len() <= FORM_LIMIT)?;
+    // Bounded by the application's payload limit, like the handler's own read.
+    let body = req.extract::<web::Bytes>().await.ok()?;
     let key = key_in(&body);
     req.set_payload(actix_web::dev::Payload::from(body));
     key
