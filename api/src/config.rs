@@ -64,6 +64,8 @@ pub struct Settings {
     pub content: crate::content::ContentSettings,
     /// Outbound webhooks: the timeout, whether private addresses may be reached.
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// Rate limits: quotas per policy, trusted proxies, the Redis key prefix.
+    pub rate_limits: crate::rate_limit::RateLimitSettings,
 }
 
 /// A setting that is missing or wrong; start-up stops with it.
@@ -310,6 +312,7 @@ impl Settings {
             wechat: crate::wechat::WechatSettings::from_lookup(get)?,
             content: crate::content::ContentSettings::from_lookup(get)?,
             webhooks: crate::webhooks::WebhookSettings::from_lookup(get)?,
+            rate_limits: crate::rate_limit::RateLimitSettings::from_lookup(get)?,
         })
     }
 

@@ -7,6 +7,7 @@ use std::fmt;
 
 use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -75,7 +76,13 @@ pub struct ApiError {
     message: Msg,
     details: Option<Details>,
     cause: Option<anyhow::Error>,
+    // Boxed: rarely set, and the error travels in every `Result` of the crate.
+    headers: Option<Box<ExtraHeaders>>,
 }
+
+/// Response headers an error adds.
+#[derive(Debug, Default)]
+struct ExtraHeaders(Vec<(HeaderName, HeaderValue)>);
 
 /// The error envelope every non-2xx response carries.
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,6 +124,7 @@ impl ApiError {
             message,
             details: None,
             cause: None,
+            headers: None,
         }
     }
 
@@ -198,6 +206,15 @@ impl ApiError {
         self
     }
 
+    /// Adds a response header (`Retry-After`, `Allow`, …); a value that is no valid header
+    /// value is dropped.
+    pub fn with_header(mut self, name: HeaderName, value: &str) -> Self {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers.get_or_insert_default().0.push((name, v));
+        }
+        self
+    }
+
     /// The stable code.
     pub fn code(&self) -> &'static str {
         self.code
@@ -236,6 +253,9 @@ impl ApiError {
         let mut res = HttpResponse::build(self.status);
         if self.status == StatusCode::UNAUTHORIZED {
             res.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        for (name, value) in self.headers.iter().flat_map(|h| &h.0) {
+            res.insert_header((name.clone(), value.clone()));
         }
         res.json(self.envelope(lang))
     }

@@ -14,6 +14,47 @@ pub struct RouteTable(Vec<(Vec<Segment>, Vec<Method>)>);
 enum Segment {
     Literal(String),
     Param,
+    /// Literal text around parameters inside one segment, e.g. `{id}.{format}`: the pieces
+    /// between the parameters, in order.
+    Pattern(Vec<String>),
+}
+
+/// Splits a template segment holding parameters beside literal text into its literal pieces
+/// (first and last possibly empty).
+fn pattern(template: &str) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut depth = 0;
+    for c in template.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                pieces.push(String::new());
+            }
+            c if depth == 0 => pieces.last_mut().expect("one piece at least").push(c),
+            _ => {}
+        }
+    }
+    pieces
+}
+
+/// Whether `s` matches literal pieces separated by non-empty parameters.
+fn matches_pattern(pieces: &[String], s: &str) -> bool {
+    match pieces {
+        [] => s.is_empty(),
+        [last] => s == last,
+        [first, rest @ ..] => {
+            let Some(tail) = s.strip_prefix(first.as_str()) else {
+                return false;
+            };
+            // The parameter takes one character at least; try every split after that.
+            tail.char_indices()
+                .skip(1)
+                .map(|(i, _)| i)
+                .chain(std::iter::once(tail.len()))
+                .any(|i| i > 0 && matches_pattern(rest, &tail[i..]))
+        }
+    }
 }
 
 impl RouteTable {
@@ -28,8 +69,10 @@ impl RouteTable {
                     .split('/')
                     .filter(|s| !s.is_empty())
                     .map(|s| {
-                        if s.starts_with('{') && s.ends_with('}') {
+                        if s.starts_with('{') && s.ends_with('}') && s.matches('{').count() == 1 {
                             Segment::Param
+                        } else if s.contains('{') {
+                            Segment::Pattern(pattern(s))
                         } else {
                             Segment::Literal(s.to_owned())
                         }
@@ -63,6 +106,7 @@ impl RouteTable {
                 && segments.iter().zip(&parts).all(|(s, p)| match s {
                     Segment::Literal(l) => l == p,
                     Segment::Param => !p.is_empty(),
+                    Segment::Pattern(pieces) => matches_pattern(pieces, p),
                 });
             if matches {
                 found.extend(methods.iter().cloned());
@@ -114,6 +158,14 @@ mod tests {
         assert!(table.methods_at("/api/v1/requests").contains(&Method::GET));
         assert!(table.methods_at("/api/v1/requests").contains(&Method::POST));
         assert!(table.methods_at("/api/v1/nothing").is_empty());
+        assert_eq!(
+            table.methods_at("/open311/v2/requests/12.json"),
+            vec![Method::GET]
+        );
+        let both = table.methods_at("/open311/v2/requests.xml");
+        assert!(both.contains(&Method::GET) && both.contains(&Method::POST));
+        assert!(table.methods_at("/open311/v2/requests").is_empty());
+        assert!(table.methods_at("/open311/v2/requests.").is_empty());
         assert!(
             table
                 .methods_at("/api/v1/requests/12/claim/extra")

@@ -86,9 +86,16 @@ pub async fn errors_in_client_language(
     if !(status.is_client_error() || status.is_server_error()) {
         return Ok(res);
     }
-    let ours = res
-        .response()
-        .error()
+    let error = res.response().error();
+    // Open311 answers errors in its own shape, in the client's language too.
+    if let Some(e) = error.and_then(|e| e.as_error::<crate::open311::Open311Error>()) {
+        if lang == Lang::Zh {
+            return Ok(res);
+        }
+        let again = e.render(lang);
+        return Ok(res.into_response(again));
+    }
+    let ours = error
         .and_then(|e| e.as_error::<ApiError>())
         .map(|e| e.render(lang));
     let replacement = match ours {

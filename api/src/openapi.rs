@@ -31,6 +31,7 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "categories", description = "Service categories"),
         (name = "requests", description = "Residents' requests and their lifecycle"),
         (name = "stats", description = "Rates as the district reports them"),
+        (name = "open311", description = "Open311 GeoReport v2 at /open311/v2: services and service requests in XML and JSON, errors as the specification shapes them"),
         (name = "wechat", description = "WeChat's message push: the URL check and image-check verdicts"),
     )
 )]

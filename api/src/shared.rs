@@ -15,6 +15,8 @@ pub async fn connect(url: &SecretString) -> anyhow::Result<ConnectionManager> {
     .await
     .context("REDIS_URL: Redis did not answer within 5 s")?
     .context("REDIS_URL: cannot connect to Redis")?;
-    tracing::info!("connected to Redis: the WeChat access token is shared by every instance");
+    tracing::info!(
+        "connected to Redis: the WeChat access token and the rate limits are shared by every instance"
+    );
     Ok(conn)
 }

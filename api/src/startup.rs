@@ -105,6 +105,10 @@ impl Application {
             wechat,
             content,
             webhooks: crate::webhooks::client::WebhookClient::new(&settings.webhooks)?,
+            rate_limiter: Arc::new(crate::rate_limit::RateLimiter::new(
+                settings.rate_limits.clone(),
+                redis.clone(),
+            )),
         });
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding LINLI_BIND {}", settings.bind))?;
@@ -124,6 +128,7 @@ impl Application {
                 .app_data(extract::payload_config())
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .default_service(web::to(crate::fallback::no_route))
+                .wrap(from_fn(crate::rate_limit::limit))
                 .wrap(from_fn(errors_in_client_language))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::default())

@@ -39,6 +39,8 @@ pub struct AppState {
     pub content: ContentChecks,
     /// Posts partners' webhooks.
     pub webhooks: crate::webhooks::client::WebhookClient,
+    /// Rate limits of the partner, Open311 and login routes.
+    pub rate_limiter: Arc<crate::rate_limit::RateLimiter>,
 }
 
 impl AppState {

@@ -202,3 +202,11 @@ pub fn update(
         by_code(conn, code)
     })
 }
+
+/// When any category last changed (Open311's discovery `changeset`); `None` with none stored.
+pub fn last_changed(conn: &mut DbConnection) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let latest: Option<chrono::NaiveDateTime> = categories::table
+        .select(diesel::dsl::max(categories::updated_at))
+        .first(conn)?;
+    Ok(latest.map(crate::time::from_db))
+}

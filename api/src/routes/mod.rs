@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod categories;
 pub mod health;
 pub mod notifications;
+pub mod open311;
 pub mod org;
 pub mod partner_inbound;
 pub mod partners;
@@ -44,5 +45,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(webhooks::configure)
                 .configure(partner_inbound::configure)
                 .configure(stats::configure),
+        )
+        .service(
+            scope("/open311/v2")
+                .configure(open311::configure)
+                .default_service(actix_web::web::to(open311::no_route)),
         );
 }

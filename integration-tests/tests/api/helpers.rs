@@ -166,6 +166,11 @@ pub async fn spawn_instances(backend: Backend, opts: Spawn, n: usize) -> Vec<Tes
             "LINLI_DEV_LOGIN",
             if opts.no_dev_login { "0" } else { "1" }.into(),
         ),
+        // Tests log in and call far more often than any client should; rate_limits.rs turns
+        // the limits on with quotas of its own.
+        ("LINLI_RATE_LIMIT_LOGIN", "off".into()),
+        ("LINLI_RATE_LIMIT_PARTNER", "off".into()),
+        ("LINLI_RATE_LIMIT_OPEN311", "off".into()),
     ];
     vars.extend(opts.env.iter().cloned());
     let clock = Arc::new(ManualClock::new(*START));

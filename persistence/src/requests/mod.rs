@@ -5,6 +5,7 @@ mod candidates;
 mod events;
 mod idempotency;
 mod photos;
+mod public;
 mod query;
 mod review;
 mod row;
@@ -17,6 +18,7 @@ pub use photos::{
     DuePhoto, PhotoRecord, PushedVerdict, claim_photo, due_photos, give_up_photo, photo_submitted,
     record_photo_verdict, retry_photo,
 };
+pub use public::{PublicQuery, latest_public_notes, public_list};
 pub use query::{
     DuplicateHint, ListQuery, RateRow, due_for_auto_close, due_for_sweep, get, list, open_load,
     possible_duplicates, rate_rows,

@@ -29,7 +29,7 @@ const OPEN: [&str; 5] = [
 ];
 const WITH_HANDLER: [&str; 3] = ["dispatched", "claimed", "in_progress"];
 
-fn in_subtree(path: &NodePath) -> Pred {
+pub(super) fn in_subtree(path: &NodePath) -> Pred {
     let (lo, hi) = subtree_bounds(path);
     Box::new(
         requests::building_path
@@ -80,7 +80,7 @@ fn overdue_now(now: DateTime<Utc>) -> Pred {
 
 /// Attaches, in one query per kind, what each record shows beside its row: the company
 /// managing its compound, its building's name and code, and its handler's name.
-fn with_context(
+pub(super) fn with_context(
     conn: &mut DbConnection,
     rows: Vec<RequestRow>,
 ) -> Result<Vec<RequestRecord>, StoreError> {
