@@ -17,7 +17,7 @@ use crate::partners::Partner;
 use crate::schema::{
     partner_inbound as pi, partner_inbound_messages as pm, partner_submissions as ps,
 };
-use crate::time::{from_db, opt_from_db, opt_to_db, to_db};
+use crate::time::{opt_from_db, opt_to_db, to_db};
 use crate::users::{self, NewUser};
 
 /// A partner's inbound credentials.
@@ -27,10 +27,10 @@ pub struct Inbound {
     pub partner_id: i64,
     /// Its service account: the submitter of what it pushes.
     pub user_id: UserId,
-    /// The `whsec_` secret, encrypted with the data key.
-    pub secret_enc: String,
+    /// The `whsec_` secret, encrypted with the data key; none until an admin issues one.
+    pub secret_enc: Option<String>,
     /// When the secret was last issued.
-    pub rotated_at: DateTime<Utc>,
+    pub rotated_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -38,8 +38,8 @@ pub struct Inbound {
 struct InboundRow {
     partner_id: i64,
     user_id: i64,
-    secret_enc: String,
-    rotated_at: chrono::NaiveDateTime,
+    secret_enc: Option<String>,
+    rotated_at: Option<chrono::NaiveDateTime>,
 }
 
 impl From<InboundRow> for Inbound {
@@ -48,7 +48,7 @@ impl From<InboundRow> for Inbound {
             partner_id: r.partner_id,
             user_id: UserId(r.user_id),
             secret_enc: r.secret_enc,
-            rotated_at: from_db(r.rotated_at),
+            rotated_at: opt_from_db(r.rotated_at),
         }
     }
 }
@@ -100,43 +100,56 @@ pub fn inbound(conn: &mut DbConnection, partner_id: i64) -> Result<Option<Inboun
         .map(Into::into))
 }
 
-/// Stores a newly issued secret, replacing any earlier one; the first time, also creates the
-/// partner's service account (no username, password or openid: nobody can sign in as it, and
-/// it is inactive besides). Call inside a transaction: a concurrent first issue makes this one
-/// `Duplicate("partner")`, and the caller issues again, which replaces.
+/// The partner's service account, made the first time it is needed (no username, password or
+/// openid: nobody can sign in as it, and it is inactive besides). Call inside a transaction: a
+/// concurrent first call makes this one `Duplicate("partner")`, and the caller calls again,
+/// which finds the other's.
+pub fn service_account(
+    conn: &mut DbConnection,
+    partner: &Partner,
+    now: DateTime<Utc>,
+) -> Result<UserId, StoreError> {
+    if let Some(found) = inbound(conn, partner.id)? {
+        return Ok(found.user_id);
+    }
+    let account = users::create_user(
+        conn,
+        &NewUser {
+            username: None,
+            password_hash: None,
+            display_name: format!("合作平台：{}", partner.name),
+            openid: None,
+            contact_phone: None,
+        },
+        now,
+    )?;
+    users::set_active(conn, account.id, false)?;
+    diesel::insert_into(pi::table)
+        .values((
+            pi::partner_id.eq(partner.id),
+            pi::user_id.eq(account.id.0),
+            pi::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map_err(|e| on_unique(e, &[("partner", "partner")]))?;
+    Ok(account.id)
+}
+
+/// Stores a newly issued secret, replacing any earlier one, with the service account made
+/// first if need be (see [`service_account`], whose race this shares).
 pub fn set_secret(
     conn: &mut DbConnection,
     partner: &Partner,
     secret_enc: &str,
     now: DateTime<Utc>,
 ) -> Result<Inbound, StoreError> {
-    let replaced = diesel::update(pi::table.find(partner.id))
-        .set((pi::secret_enc.eq(secret_enc), pi::rotated_at.eq(to_db(now))))
+    service_account(conn, partner, now)?;
+    diesel::update(pi::table.find(partner.id))
+        .set((
+            pi::secret_enc.eq(Some(secret_enc)),
+            pi::rotated_at.eq(Some(to_db(now))),
+        ))
         .execute(conn)?;
-    if replaced == 0 {
-        let account = users::create_user(
-            conn,
-            &NewUser {
-                username: None,
-                password_hash: None,
-                display_name: format!("合作平台：{}", partner.name),
-                openid: None,
-                contact_phone: None,
-            },
-            now,
-        )?;
-        users::set_active(conn, account.id, false)?;
-        diesel::insert_into(pi::table)
-            .values((
-                pi::partner_id.eq(partner.id),
-                pi::user_id.eq(account.id.0),
-                pi::secret_enc.eq(secret_enc),
-                pi::created_at.eq(to_db(now)),
-                pi::rotated_at.eq(to_db(now)),
-            ))
-            .execute(conn)
-            .map_err(|e| on_unique(e, &[("partner", "partner")]))?;
-    }
     inbound(conn, partner.id)?.ok_or(StoreError::NotFound)
 }
 

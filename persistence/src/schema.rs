@@ -346,9 +346,9 @@ diesel::table! {
     partner_inbound (partner_id) {
         partner_id -> BigInt,
         user_id -> BigInt,
-        secret_enc -> Text,
+        secret_enc -> Nullable<Text>,
         created_at -> Timestamp,
-        rotated_at -> Timestamp,
+        rotated_at -> Nullable<Timestamp>,
     }
 }
 

@@ -77,9 +77,10 @@ pub async fn verify_signed(
         .read(move |conn| Ok(partner_inbound::inbound(conn, id)?))
         .await?
         .ok_or_else(no_inbound_secret)?;
+    let secret_enc = stored.secret_enc.ok_or_else(no_inbound_secret)?;
     let secret = state
         .cipher
-        .decrypt(&stored.secret_enc)
+        .decrypt(&secret_enc)
         .map_err(ApiError::internal)?;
     let secret = WebhookSecret::parse(&secret).map_err(ApiError::internal)?;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());

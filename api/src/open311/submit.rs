@@ -4,11 +4,11 @@
 //! partner's scope; [`store`] then files the request.
 
 use actix_web::ResponseError as _;
-use actix_web::http::StatusCode;
+use actix_web::web;
 use linli_domain::category::Category;
 use linli_domain::open311::{nearest_building, valid_position};
 use linli_domain::org::{BuildingCode, NodeKind, NodePath};
-use linli_domain::text::{Description, PhoneNumber, PhotoUrl};
+use linli_domain::text::{Description, PhoneNumber, PhotoUrl, PhotoUrls};
 use linli_persistence::org::{self, OrgNode};
 use linli_persistence::{DbConnection, StoreError};
 
@@ -18,6 +18,8 @@ use super::wire::{Created, CreatedList};
 use super::{Format, Open311Error};
 use crate::auth::partner::{PartnerAuth, authenticate};
 use crate::error::{ApiError, Msg};
+use crate::requests::partner_inbound;
+use crate::requests::submit::Common;
 use crate::requests::view::all_categories;
 use crate::state::AppState;
 
@@ -36,24 +38,28 @@ pub struct Open311Submission {
     pub media_url: Option<PhotoUrl>,
 }
 
-/// Files a checked submission as a request on the `partner` channel and returns its id.
-///
-/// NOT YET WIRED: the core that lets a partner submit a request (branch `inbound`) provides
-/// the store; this stub answers 501 until the two branches meet, where it becomes one call to
-/// that core with `auth.partner` as the submitter and `partner` as the channel.
+/// Files a checked submission as a request on the `partner` channel, standing in the name of
+/// the partner's service account, and returns its id.
 pub async fn store(
-    _state: &AppState,
-    _auth: &PartnerAuth,
-    _submission: Open311Submission,
+    state: &web::Data<AppState>,
+    auth: &PartnerAuth,
+    submission: Open311Submission,
 ) -> Result<i64, ApiError> {
-    Err(ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "open311.not_wired",
-        Msg::new(
-            "暂不支持通过 Open311 提交诉求",
-            "Submitting through Open311 is not yet wired",
-        ),
-    ))
+    let Some(code) = submission.building.code.as_deref() else {
+        // Buildings are found by code; one without is not a place a request can name.
+        return Err(partner_inbound::out_of_scope());
+    };
+    let building = BuildingCode::parse(code).map_err(ApiError::internal)?;
+    let common = Common {
+        category: submission.category.code.clone(),
+        description: submission.description,
+        location: None,
+        photos: PhotoUrls::parse(submission.media_url.iter().map(|u| u.as_str()))
+            .map_err(ApiError::internal)?,
+        phone: submission.contact_phone,
+    };
+    let rec = partner_inbound::file(state, &auth.partner, building, common).await?;
+    Ok(rec.request.id.0)
 }
 
 fn bad(format: Format, zh: impl Into<String>, en: impl Into<String>) -> Open311Error {
@@ -171,7 +177,7 @@ fn resolve(
 
 /// Reads, checks and files a form; answers as the specification says.
 pub async fn submit(
-    state: &AppState,
+    state: &web::Data<AppState>,
     format: Format,
     form: &Params,
 ) -> Result<CreatedList, Open311Error> {

@@ -8,11 +8,13 @@ use actix_web::web;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use linli_domain::RequestId;
+use linli_domain::category::CategoryCode;
 use linli_domain::content::PhotoCheck;
 use linli_domain::org::BuildingCode;
+use linli_domain::org::NodePath;
 use linli_domain::partner::{ExternalId, ExternalIdError, may_read, plausible_report_time};
 use linli_domain::request::{Channel, Event, NewRequest, Submission, submit_for_partner};
+use linli_domain::{RequestId, UserId};
 use linli_persistence::partner_inbound::{self as inbound, Submission as Pushed};
 use linli_persistence::partners::Partner;
 use linli_persistence::requests::{self, IdempotentSubmit, NewRequestDetails, RequestRecord};
@@ -332,26 +334,13 @@ pub async fn submit(
             if let Some(prior) = inbound::find_submission(conn, pid, ext.as_str())? {
                 return Ok(Looked::Existing(prior));
             }
-            let category = find_category(conn, &caches, &category)?;
-            let (building, compound) =
-                match org::find_building_and_compound(conn, building.as_str()) {
-                    Ok(found) => found,
-                    Err(StoreError::NotFound) => return Err(out_of_scope()),
-                    Err(e) => return Err(e.into()),
-                };
-            let submission = Submission {
+            let new = New {
+                scope: &scope,
+                submitter,
                 category: &category,
-                building_path: building.path.clone(),
-                channel: Channel::Partner,
-                managing_company: compound.property_company_id,
+                building: &building,
             };
-            let decided = submit_for_partner(submitter, &scope, submission, now, tz)?;
-            let target = Resolved {
-                building,
-                compound,
-                household: None,
-            };
-            let prepared = prepare(conn, &caches, target, &category, decided, details, now)?;
+            let prepared = decide_new(conn, &caches, new, details, now, tz)?;
             Ok(Looked::New(Box::new(prepared)))
         })
         .await?;
@@ -411,6 +400,110 @@ pub async fn submit(
     }
 }
 
+/// A new request a partner files: who stands as its submitter, in which scope, for what.
+#[derive(Clone, Copy)]
+struct New<'a> {
+    scope: &'a NodePath,
+    submitter: UserId,
+    category: &'a CategoryCode,
+    building: &'a BuildingCode,
+}
+
+/// On a reader: the category, the building (unknown is as out of scope: a partner learns
+/// nothing of buildings beyond its reach), the rules, and what storing needs.
+fn decide_new(
+    conn: &mut DbConnection,
+    caches: &crate::cache::Caches,
+    new: New<'_>,
+    details: NewRequestDetails,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<Prepared, ApiError> {
+    let category = find_category(conn, caches, new.category)?;
+    let (building, compound) = match org::find_building_and_compound(conn, new.building.as_str()) {
+        Ok(found) => found,
+        Err(StoreError::NotFound) => return Err(out_of_scope()),
+        Err(e) => return Err(e.into()),
+    };
+    let submission = Submission {
+        category: &category,
+        building_path: building.path.clone(),
+        channel: Channel::Partner,
+        managing_company: compound.property_company_id,
+    };
+    let decided = submit_for_partner(new.submitter, new.scope, submission, now, tz)?;
+    let target = Resolved {
+        building,
+        compound,
+        household: None,
+    };
+    prepare(conn, caches, target, &category, decided, details, now)
+}
+
+/// Files a request for a partner that is neither idempotent nor signed: what Open311's
+/// `POST requests` does with a partner's `api_key`. The same rules, screening, deadlines and
+/// storage as a push; the partner's service account is made if it has none yet.
+pub(crate) async fn file(
+    state: &web::Data<AppState>,
+    partner: &Partner,
+    building: BuildingCode,
+    common: Common,
+) -> Result<RequestRecord, ApiError> {
+    let now = state.clock.now();
+    let p = partner.clone();
+    let submitter = state
+        .db
+        .write(move |conn| {
+            let account = |conn: &mut DbConnection| {
+                transaction(conn, |conn| inbound::service_account(conn, &p, now))
+            };
+            match account(conn) {
+                // Made at the same moment by another call: use that one.
+                Err(StoreError::Duplicate("partner")) => Ok(account(conn)?),
+                other => Ok(other?),
+            }
+        })
+        .await?;
+    let (category, details) = new_details(state, common)?;
+    let (tz, caches, scope) = (state.tz, state.caches.clone(), partner.scope_path.clone());
+    let mut prepared = state
+        .db
+        .read(move |conn| {
+            let new = New {
+                scope: &scope,
+                submitter,
+                category: &category,
+                building: &building,
+            };
+            decide_new(conn, &caches, new, details, now, tz)
+        })
+        .await?;
+    screen(state, None, &mut prepared.details).await?;
+    let Prepared {
+        new,
+        event,
+        details,
+        labels,
+        ..
+    } = prepared;
+    let created = state
+        .db
+        .write_grouped(move |conn| {
+            Ok(transaction(conn, |conn| {
+                requests::submit(conn, &new, &details, &event, submitter, None, None, now)
+            })?)
+        })
+        .await?;
+    let IdempotentSubmit::Created(mut rec) = created else {
+        unreachable!("a submit without a key always creates");
+    };
+    rec.labels = labels;
+    if rec.photos.iter().any(|p| p.status == PhotoCheck::Pending) {
+        photos::check_soon(state.clone(), rec.request.id);
+    }
+    Ok(*rec)
+}
+
 /// The answer to a push: the request as a partner sees it, with the partner's id and time.
 fn answer(
     rec: &RequestRecord,
@@ -433,7 +526,7 @@ fn answer(
 fn commit(
     conn: &mut DbConnection,
     push: &Push,
-    submitter: linli_domain::UserId,
+    submitter: UserId,
     create: Option<&(NewRequest, NewRequestDetails, Event)>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, ApiError> {

@@ -571,8 +571,9 @@ async fn posting_checks_the_form_before_storing(backend: Backend) {
     let (json, xml) = post_both(&app, &good(&[("jurisdiction_id", "999999")])).await;
     assert_error(&json, &xml, 404);
 
-    // A valid form by code, by name or by position gets past every check to the store. (The
-    // store is wired at the merge with the inbound partner API; until then it answers 501.)
+    // A valid form by code, by name or by position files a request on the `partner` channel,
+    // which the native API shows like any other; in JSON and in XML alike.
+    let community_staff = app.login("community").await;
     for extra in [
         &[][..],
         &[("address_id", ""), ("address_string", "天兴都市花园 1号楼")][..],
@@ -583,8 +584,56 @@ async fn posting_checks_the_form_before_storing(backend: Backend) {
         ][..],
     ] {
         let (json, xml) = post_both(&app, &good(extra)).await;
-        assert_error(&json, &xml, 501);
+        let created = json.json(200);
+        let id = created[0]["service_request_id"].as_i64().unwrap();
+        assert!(
+            created[0]["service_notice"]
+                .as_str()
+                .unwrap()
+                .contains("天内办结")
+        );
+        let doc = xml.xml(200);
+        assert_eq!(doc.root_element().tag_name().name(), "service_requests");
+        let request = child(doc.root_element(), "request");
+        let xml_id: i64 = child(request, "service_request_id")
+            .text()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_ne!(xml_id, id, "two posts, two requests");
+        for id in [id, xml_id] {
+            let native = app
+                .get(&format!("/api/v1/requests/{id}"), &community_staff)
+                .await;
+            let native = native.expect(200);
+            assert_eq!(native["channel"], "partner", "{extra:?}");
+            assert_eq!(native["building"]["code"], "DX-01-1", "{extra:?}");
+            assert_eq!(native["category"]["code"], "property");
+            assert_eq!(native["timeline"][0]["type"], "request.submitted");
+            // And Open311 reads it back.
+            let (back, _) = both(&app, &format!("requests/{id}")).await;
+            assert_eq!(back.json(200)[0]["service_request_id"], id);
+        }
     }
+    // A phone given is kept for staff, masked for others; a photo is the request's photo.
+    let (json, _) = post_both(
+        &app,
+        &good(&[
+            ("phone", "13812345678"),
+            ("media_url", "https://img.example.cn/a.jpg"),
+        ]),
+    )
+    .await;
+    let id = json.json(200)[0]["service_request_id"].as_i64().unwrap();
+    let native = app
+        .get(&format!("/api/v1/requests/{id}"), &community_staff)
+        .await;
+    let native = native.expect(200);
+    assert_eq!(native["contact_phone"], "13812345678");
+    assert_eq!(
+        native["photo_urls"],
+        json!(["https://img.example.cn/a.jpg"])
+    );
 
     // A suspended partner's key is refused like a wrong one.
     app.post(

@@ -1,16 +1,16 @@
 -- Partners pushing requests in (the inbound partner API).
 --
--- A partner that may push has a row here: its inbound signing secret (a `whsec_` secret,
--- encrypted with the data key, since the server must verify with it and so cannot keep only a
--- hash), and its service account: a users row with no username, password or openid, so nobody
--- can sign in as it, standing as `submitted_by` of the requests the partner pushes. The row is
--- made when an admin first issues the secret; issuing again replaces the secret.
+-- A partner that submits requests has a row here: its service account, a users row with no
+-- username, password or openid, so nobody can sign in as it, standing as `submitted_by` of the
+-- requests the partner pushes or posts through Open311; and, once an admin issued it, its
+-- inbound signing secret (a `whsec_` secret, encrypted with the data key, since the server must
+-- verify with it and so cannot keep only a hash). Issuing again replaces the secret.
 CREATE TABLE partner_inbound (
     partner_id BIGINT PRIMARY KEY REFERENCES partners (id),
     user_id BIGINT NOT NULL UNIQUE REFERENCES users (id),
-    secret_enc TEXT NOT NULL,
+    secret_enc TEXT,
     created_at TIMESTAMP NOT NULL,
-    rotated_at TIMESTAMP NOT NULL
+    rotated_at TIMESTAMP
 );
 
 -- What a partner pushed: its own id for the request, and the hash of the canonical body, so
