@@ -27,6 +27,19 @@ pub struct OutboxItem {
 
 type ItemRow = (i64, i64, String, chrono::NaiveDateTime);
 
+/// The columns an [`OutboxItem`] is read from.
+const ITEM_COLUMNS: (
+    outbox::id,
+    outbox::event_id,
+    outbox::payload,
+    outbox::created_at,
+) = (
+    outbox::id,
+    outbox::event_id,
+    outbox::payload,
+    outbox::created_at,
+);
+
 fn item((id, event_id, payload, created_at): ItemRow) -> OutboxItem {
     // A row that does not parse is handed over as null, to be taken and passed over: it must
     // not hold up the ones behind it.
@@ -47,12 +60,7 @@ pub fn unprocessed(conn: &mut DbConnection, limit: i64) -> Result<Vec<OutboxItem
         .filter(outbox::processed_at.is_null())
         .order(outbox::id.asc())
         .limit(limit)
-        .select((
-            outbox::id,
-            outbox::event_id,
-            outbox::payload,
-            outbox::created_at,
-        ))
+        .select(ITEM_COLUMNS)
         .load(conn)?;
     Ok(rows.into_iter().map(item).collect())
 }
@@ -72,12 +80,7 @@ pub fn since(
         .filter(org_nodes::path.ge(lo).and(org_nodes::path.lt(hi)))
         .order(outbox::id.asc())
         .limit(limit)
-        .select((
-            outbox::id,
-            outbox::event_id,
-            outbox::payload,
-            outbox::created_at,
-        ))
+        .select(ITEM_COLUMNS)
         .load(conn)?;
     Ok(rows.into_iter().map(item).collect())
 }

@@ -7,11 +7,11 @@ use linli_domain::webhook::{EventFilter, UnknownEventType};
 use linli_persistence::partners::Partner;
 use linli_persistence::tx::transaction;
 use linli_persistence::webhooks::endpoints::{self, Endpoint, EndpointChanges, NewEndpoint};
-use linli_persistence::webhooks::messages::{self, Attempt, Message, MessageStatus, NewMessage};
+use linli_persistence::webhooks::messages::{self, Attempt, Message, MessageStatus};
 use linli_persistence::{StoreError, categories, outbox, requests};
 use url::Url;
 
-use super::fanout::takes;
+use super::fanout::{queue, takes};
 use super::payload::{body, message_id, request_of};
 use super::signature::WebhookSecret;
 use crate::error::{ApiError, FieldError, Msg};
@@ -455,15 +455,7 @@ pub async fn replay(
                     let Some(body) = body(conn, item, &rec, &categories, now)? else {
                         continue;
                     };
-                    let new = NewMessage {
-                        endpoint_id: endpoint.id,
-                        msg_id: &msg_id,
-                        outbox_id: item.id,
-                        request_id: request.0,
-                        event_type: kind.as_str(),
-                        body: &body,
-                    };
-                    queued += usize::from(messages::enqueue(conn, &new, now)?);
+                    queued += usize::from(queue(conn, endpoint.id, item, kind, &body, now)?);
                 }
                 Ok(Replayed {
                     queued,

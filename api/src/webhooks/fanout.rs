@@ -45,20 +45,34 @@ pub fn on_event(
     let Some(body) = body(conn, item, &rec, categories, now)? else {
         return Ok(0);
     };
-    let msg_id = message_id(item);
     let mut queued = 0;
     for s in inside {
-        let new = NewMessage {
-            endpoint_id: s.endpoint_id,
-            msg_id: &msg_id,
-            outbox_id: item.id,
-            request_id: request.0,
-            event_type: kind.as_str(),
-            body: &body,
-        };
-        queued += usize::from(messages::enqueue(conn, &new, now)?);
+        queued += usize::from(queue(conn, s.endpoint_id, item, kind, &body, now)?);
     }
     Ok(queued)
+}
+
+/// Queues the message an outbox row makes for one endpoint; false when it has it already.
+pub fn queue(
+    conn: &mut DbConnection,
+    endpoint_id: i64,
+    item: &OutboxItem,
+    kind: EventKind,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let Some(request) = request_of(item) else {
+        return Ok(false);
+    };
+    let new = NewMessage {
+        endpoint_id,
+        msg_id: &message_id(item),
+        outbox_id: item.id,
+        request_id: request.0,
+        event_type: kind.as_str(),
+        body,
+    };
+    messages::enqueue(conn, &new, now)
 }
 
 /// True when an endpoint that stored these event types takes `kind`: no types is every
