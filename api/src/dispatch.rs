@@ -16,6 +16,9 @@ use crate::wechat::WechatSettings;
 /// Events taken per write: kept small, since a write holds SQLite's writer.
 const BATCH: i64 = 100;
 
+/// Batches one pass takes at most.
+const MAX_BATCHES: usize = 20;
+
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DispatchReport {
@@ -30,15 +33,17 @@ pub struct DispatchReport {
 /// Takes what the outbox holds, a batch at a time until it is empty.
 pub async fn run_once(state: &AppState) -> anyhow::Result<DispatchReport> {
     let mut total = DispatchReport::default();
-    loop {
+    // Bounded: rows that keep failing stay in the outbox, and a pass must not spin on them.
+    for _ in 0..MAX_BATCHES {
         let (report, full) = run_batch(state).await?;
         total.events += report.events;
         total.notifications += report.notifications;
         total.webhook_messages += report.webhook_messages;
-        if !full {
-            return Ok(total);
+        if !full || report.events == 0 {
+            break;
         }
     }
+    Ok(total)
 }
 
 /// One batch; also says whether it was full (more may wait).
@@ -63,8 +68,16 @@ async fn run_batch(state: &AppState) -> anyhow::Result<(DispatchReport, bool)> {
                 categories: &categories,
                 tz,
             };
+            // Requests with an event that failed: their later events wait, so that what a
+            // request's endpoint receives stays in order.
+            let mut held = std::collections::HashSet::new();
             for item in &items {
-                // One event at a time: a bad one is logged and left, the rest go on.
+                let request = crate::webhooks::payload::request_of(item);
+                if request.is_some_and(|r| held.contains(&r)) {
+                    continue;
+                }
+                // One event at a time: a bad one is logged and left (with its request's later
+                // events), the rest go on.
                 match transaction(conn, |conn| consumers.take(conn, item, now)) {
                     Ok(Some((notifications, webhook_messages))) => {
                         report.events += 1;
@@ -72,11 +85,14 @@ async fn run_batch(state: &AppState) -> anyhow::Result<(DispatchReport, bool)> {
                         report.webhook_messages += webhook_messages;
                     }
                     Ok(None) => {}
-                    Err(e) => tracing::error!(
-                        outbox = item.id,
-                        error = &e as &dyn std::error::Error,
-                        "could not dispatch an event"
-                    ),
+                    Err(e) => {
+                        held.extend(request);
+                        tracing::error!(
+                            outbox = item.id,
+                            error = &e as &dyn std::error::Error,
+                            "could not dispatch an event"
+                        );
+                    }
                 }
             }
             Ok((report, full))

@@ -65,18 +65,20 @@ pub fn unprocessed(conn: &mut DbConnection, limit: i64) -> Result<Vec<OutboxItem
     Ok(rows.into_iter().map(item).collect())
 }
 
-/// Rows of communities inside `scope` written at or after `from`, oldest first, at most
-/// `limit`, taken or not.
+/// Rows of communities inside `scope` written at or after `from` and after row `after` (a
+/// cursor: 0 to start), oldest first, at most `limit`, taken or not.
 pub fn since(
     conn: &mut DbConnection,
     scope: &NodePath,
     from: DateTime<Utc>,
+    after: i64,
     limit: i64,
 ) -> Result<Vec<OutboxItem>, StoreError> {
     let (lo, hi) = subtree_bounds(scope);
     let rows: Vec<ItemRow> = outbox::table
         .inner_join(org_nodes::table.on(org_nodes::id.eq(outbox::community_id)))
         .filter(outbox::created_at.ge(to_db(from)))
+        .filter(outbox::id.gt(after))
         .filter(org_nodes::path.ge(lo).and(org_nodes::path.lt(hi)))
         .order(outbox::id.asc())
         .limit(limit)

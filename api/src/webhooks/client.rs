@@ -58,6 +58,7 @@ pub struct PostResult {
 pub struct WebhookClient {
     http: reqwest::Client,
     allow_private: bool,
+    timeout: std::time::Duration,
 }
 
 impl WebhookClient {
@@ -75,7 +76,13 @@ impl WebhookClient {
         Ok(WebhookClient {
             http: builder.build()?,
             allow_private: settings.allow_private,
+            timeout: settings.timeout,
         })
+    }
+
+    /// The longest one post may take.
+    pub fn timeout(&self) -> std::time::Duration {
+        self.timeout
     }
 
     /// True when the URL's host may be reached: always with private addresses allowed; else
@@ -124,9 +131,7 @@ impl WebhookClient {
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .filter(|s| *s >= 0)
-            .map(chrono::Duration::seconds);
+            .and_then(retry_after);
         let mut excerpt = Vec::new();
         // The start of the body is kept for the log; the rest is read and dropped so the
         // connection can be reused, within the same timeout.
@@ -153,6 +158,17 @@ impl WebhookClient {
     }
 }
 
+/// `Retry-After` as seconds or as an HTTP date (then counted from the system clock, which is
+/// what the receiver's date means).
+fn retry_after(v: &str) -> Option<chrono::Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<i64>() {
+        return (secs >= 0).then(|| chrono::Duration::seconds(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    Some((at.with_timezone(&chrono::Utc) - chrono::Utc::now()).max(chrono::Duration::zero()))
+}
+
 /// An error with its causes, without the URL (which may carry the partner's own tokens).
 fn describe(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
@@ -170,4 +186,24 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_retry_after_in_both_forms() {
+        assert_eq!(retry_after(" 120 "), Some(chrono::Duration::seconds(120)));
+        assert_eq!(retry_after("-1"), None);
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(chrono::Duration::zero()),
+            "a date past is now"
+        );
+        let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc2822();
+        let d = retry_after(&later).unwrap();
+        assert!(d > chrono::Duration::minutes(59) && d <= chrono::Duration::hours(1));
+        assert_eq!(retry_after("soon"), None);
+    }
 }

@@ -16,14 +16,17 @@ use super::client::PostResult;
 use super::signature::{WebhookSecret, signature_header};
 use crate::state::AppState;
 
-/// How long a claim holds: well beyond the longest attempt, so a live worker never loses it.
-pub const LEASE: Duration = Duration::minutes(2);
+/// Messages claimed per pass; all of them are posted at once, so none waits for a slot while
+/// its lease runs.
+const BATCH: usize = 16;
 
-/// Messages claimed per pass.
-const BATCH: i64 = 32;
+/// What a claim holds beyond the longest post: the wait for the writer to record it.
+const LEASE_MARGIN: Duration = Duration::minutes(1);
 
-/// Posts in flight at once.
-const CONCURRENCY: usize = 16;
+/// How long a claim holds: the longest post and a margin, so a live worker never loses it.
+pub fn lease(state: &AppState) -> Duration {
+    Duration::from_std(state.webhooks.timeout()).unwrap_or(Duration::minutes(1)) + LEASE_MARGIN
+}
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -37,14 +40,15 @@ pub struct DeliveryReport {
 /// Claims what is due and delivers it; one batch.
 pub async fn run_once(state: &AppState) -> anyhow::Result<DeliveryReport> {
     let now = state.clock.now();
+    let lease = lease(state);
     let claimed = state
         .db
-        .write(move |conn| Ok(messages::claim_due(conn, now, LEASE, BATCH)?))
+        .write(move |conn| Ok(messages::claim_due(conn, now, lease, BATCH as i64)?))
         .await?;
     let claim = claimed.claim;
     let results: Vec<anyhow::Result<bool>> = futures_util::stream::iter(claimed.items)
         .map(|item| deliver(state, &claim, item))
-        .buffer_unordered(CONCURRENCY)
+        .buffer_unordered(BATCH)
         .collect()
         .await;
     let mut report = DeliveryReport::default();
@@ -147,7 +151,7 @@ fn record(
         Verdict::Retry(wait) => Outcome::Retry(now + wait),
         Verdict::GiveUp => Outcome::Failed,
         // The message waits for the endpoint to be switched on again.
-        Verdict::Gone => Outcome::Retry(now),
+        Verdict::Gone => Outcome::Gone(now),
     };
     let log = AttemptLog {
         status_code,

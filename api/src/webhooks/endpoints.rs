@@ -415,15 +415,51 @@ pub struct Replayed {
     pub last_event_at: Option<DateTime<Utc>>,
 }
 
+/// Events one write of a replay goes through: a replay never holds SQLite's writer long.
+const REPLAY_BATCH: i64 = 200;
+
 /// Sends everything since `since` again: every event in the partner's scope that the endpoint
 /// takes, with the same `webhook-id` as before (receivers that kept it pass it over), and the
-/// messages the endpoint never had (made now, from the request as it is now).
+/// messages the endpoint never had (made now, from the request as it is now). A batch at a
+/// time, each in its own write.
 pub async fn replay(
     state: &AppState,
     partner: &Partner,
     id: i64,
     since: DateTime<Utc>,
 ) -> Result<Replayed, ApiError> {
+    let mut done = Replayed {
+        queued: 0,
+        truncated: false,
+        last_event_at: None,
+    };
+    let (mut after, mut seen) = (0, 0);
+    loop {
+        let (queued, last, n) = replay_batch(state, partner, id, since, after).await?;
+        done.queued += queued;
+        seen += n;
+        if let Some((last_id, at)) = last {
+            after = last_id;
+            done.last_event_at = Some(at);
+        }
+        if n < REPLAY_BATCH {
+            return Ok(done);
+        }
+        if seen >= REPLAY_LIMIT {
+            done.truncated = true;
+            return Ok(done);
+        }
+    }
+}
+
+/// One batch of a replay: messages queued, the last event gone through, events read.
+async fn replay_batch(
+    state: &AppState,
+    partner: &Partner,
+    id: i64,
+    since: DateTime<Utc>,
+    after: i64,
+) -> Result<(usize, Option<(i64, DateTime<Utc>)>, i64), ApiError> {
     let partner_id = partner.id;
     let scope = partner.scope_path.clone();
     let now = state.clock.now();
@@ -432,7 +468,7 @@ pub async fn replay(
         .write(move |conn| {
             mine(transaction(conn, |conn| {
                 let endpoint = endpoints::get(conn, partner_id, id)?;
-                let items = outbox::since(conn, &scope, since, REPLAY_LIMIT)?;
+                let items = outbox::since(conn, &scope, since, after, REPLAY_BATCH)?;
                 let categories = categories::list(conn)?;
                 let mut queued = 0;
                 for item in &items {
@@ -443,8 +479,7 @@ pub async fn replay(
                     if !takes(&endpoint.event_types, kind) {
                         continue;
                     }
-                    let msg_id = message_id(item);
-                    if messages::redeliver(conn, endpoint.id, &msg_id, now)? {
+                    if messages::redeliver(conn, endpoint.id, &message_id(item), now)? {
                         queued += 1;
                         continue;
                     }
@@ -457,11 +492,8 @@ pub async fn replay(
                     };
                     queued += usize::from(queue(conn, endpoint.id, item, kind, &body, now)?);
                 }
-                Ok(Replayed {
-                    queued,
-                    truncated: items.len() as i64 == REPLAY_LIMIT,
-                    last_event_at: items.last().map(|i| i.created_at),
-                })
+                let last = items.last().map(|i| (i.id, i.created_at));
+                Ok((queued, last, items.len() as i64))
             }))
         })
         .await

@@ -40,7 +40,9 @@ fn public_v6(ip: Ipv6Addr) -> bool {
         || (first & 0xffc0) == 0xfe80 // link-local, fe80::/10
         || (first & 0xffc0) == 0xfec0 // site-local (deprecated), fec0::/10
         || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
+        || first == 0 // IPv4-compatible and other embeddings, ::/16 (mapped ones are checked above)
         || first == 0x0064 && ip.segments()[1] == 0xff9b // NAT64, maps to IPv4
+        || first == 0x2001 && ip.segments()[1] == 0 // Teredo, tunnels to IPv4
         || first == 0x2002) // 6to4, maps to IPv4
 }
 
@@ -74,6 +76,11 @@ mod tests {
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
             "2002:7f00:1::",
+            "::127.0.0.1",
+            "::a9fe:a9fe",
+            "::ffff:0:7f00:1",
+            "2001::5efe:7f00:1",
+            "64:ff9b:1::a00:1",
         ] {
             assert!(!is_public_address(ip(s)), "{s} must be refused");
         }

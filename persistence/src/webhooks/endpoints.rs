@@ -229,10 +229,12 @@ pub fn rotate_secret(
     previous_until: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Endpoint, StoreError> {
-    let current = get(conn, partner_id, id)?;
+    get(conn, partner_id, id)?;
+    // The current secret becomes the previous one in the same statement: two rotations at
+    // once each leave a secret that was really in place.
     diesel::update(we::table.find(id))
         .set((
-            we::previous_secret_enc.eq(Some(current.secret_enc)),
+            we::previous_secret_enc.eq(we::secret_enc.nullable()),
             we::previous_secret_until.eq(Some(to_db(previous_until))),
             we::secret_enc.eq(new_secret_enc),
             we::updated_at.eq(to_db(now)),

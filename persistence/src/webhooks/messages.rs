@@ -187,7 +187,8 @@ pub fn find(
 }
 
 /// Sends a message again from the start of the schedule, due now; false when there is none.
-/// A worker holding it keeps its lease: the message goes again after that attempt.
+/// A claim on it is dropped: a worker posting it meanwhile records its attempt in the log but
+/// no longer decides the message's state.
 pub fn redeliver(
     conn: &mut DbConnection,
     endpoint_id: i64,
@@ -204,6 +205,8 @@ pub fn redeliver(
         wm::attempts.eq(0),
         wm::next_attempt_at.eq(to_db(now)),
         wm::delivered_at.eq(None::<chrono::NaiveDateTime>),
+        wm::claim.eq(None::<String>),
+        wm::locked_until.eq(None::<chrono::NaiveDateTime>),
     ))
     .execute(conn)?;
     Ok(n == 1)
@@ -240,13 +243,14 @@ type EndpointParts = (
 );
 
 /// True for a message with no earlier unfinished message of the same request for the same
-/// endpoint: events of one request reach an endpoint in order.
+/// endpoint: events of one request reach an endpoint in order. "Earlier" is the event's order
+/// (the outbox's), not the message's: a replay makes messages late for early events.
 fn first_in_line() -> diesel::expression::SqlLiteral<Bool> {
     sql::<Bool>(
         "NOT EXISTS (SELECT 1 FROM webhook_messages AS earlier \
          WHERE earlier.endpoint_id = webhook_messages.endpoint_id \
          AND earlier.request_id = webhook_messages.request_id \
-         AND earlier.id < webhook_messages.id AND earlier.status = 'pending')",
+         AND earlier.outbox_id < webhook_messages.outbox_id AND earlier.status = 'pending')",
     )
 }
 
@@ -277,11 +281,13 @@ pub fn claim_due(
     let mut claimed = Vec::new();
     for id in ids {
         // The same conditions again, in the write: of two workers that read the same row, one
-        // wins; the other's update finds nothing.
+        // wins; the other's update finds nothing, also when the first has since recorded a
+        // failure (the row is then free again, but not yet due).
         let won = diesel::update(
             wm::table
                 .find(id)
                 .filter(wm::status.eq(MessageStatus::Pending.as_str()))
+                .filter(wm::next_attempt_at.le(at))
                 .filter(wm::locked_until.is_null().or(wm::locked_until.lt(at))),
         )
         .set((
@@ -331,6 +337,8 @@ pub enum Outcome {
     Retry(DateTime<Utc>),
     /// Retries ran out.
     Failed,
+    /// 410 Gone: the endpoint is switched off; the message waits, due at this time.
+    Gone(DateTime<Utc>),
 }
 
 impl Outcome {
@@ -339,6 +347,7 @@ impl Outcome {
             Outcome::Delivered => "delivered",
             Outcome::Retry(_) => "retry",
             Outcome::Failed => "failed",
+            Outcome::Gone(_) => "gone",
         }
     }
 }
@@ -356,8 +365,10 @@ pub struct AttemptLog<'a> {
     pub response_excerpt: Option<&'a str>,
 }
 
-/// Records an attempt and its outcome and releases the lease; false (nothing recorded) when
-/// `claim` no longer holds the message: the lease ran out and another worker took it.
+/// Records an attempt, and its outcome on the message with the lease released; false when
+/// `claim` no longer holds the message (the lease ran out and another worker took it, or the
+/// partner asked for a redelivery): the attempt is logged, since the post happened, but the
+/// message is the holder's to decide.
 pub fn record_attempt(
     conn: &mut DbConnection,
     id: i64,
@@ -368,7 +379,7 @@ pub fn record_attempt(
 ) -> Result<bool, StoreError> {
     let (status, next) = match outcome {
         Outcome::Delivered => (MessageStatus::Delivered, now),
-        Outcome::Retry(at) => (MessageStatus::Pending, at),
+        Outcome::Retry(at) | Outcome::Gone(at) => (MessageStatus::Pending, at),
         Outcome::Failed => (MessageStatus::Failed, now),
     };
     transaction(conn, |conn| {
@@ -384,9 +395,6 @@ pub fn record_attempt(
                 wm::delivered_at.eq(opt_to_db(delivered_at)),
             ))
             .execute(conn)?;
-        if mine == 0 {
-            return Ok(false);
-        }
         diesel::insert_into(wa::table)
             .values((
                 wa::message_id.eq(id),
@@ -398,7 +406,7 @@ pub fn record_attempt(
                 wa::response_excerpt.eq(log.response_excerpt),
             ))
             .execute(conn)?;
-        Ok(true)
+        Ok(mine == 1)
     })
 }
 
@@ -430,7 +438,7 @@ pub fn list(
 pub struct Attempt {
     /// When.
     pub at: DateTime<Utc>,
-    /// `delivered`, `retry` or `failed`.
+    /// `delivered`, `retry`, `failed` or `gone`.
     pub outcome: String,
     /// The HTTP status, when the endpoint answered.
     pub status_code: Option<i32>,

@@ -43,8 +43,9 @@ CREATE TABLE webhook_messages (
 );
 CREATE UNIQUE INDEX webhook_messages_once ON webhook_messages (endpoint_id, msg_id);
 CREATE INDEX webhook_messages_due_idx ON webhook_messages (status, next_attempt_at);
--- Delivery in order per request: the earlier unfinished message of the same request blocks.
-CREATE INDEX webhook_messages_order_idx ON webhook_messages (endpoint_id, request_id, id);
+-- Delivery in order per request: the message of an earlier event of the same request, while
+-- unfinished, blocks.
+CREATE INDEX webhook_messages_order_idx ON webhook_messages (endpoint_id, request_id, outbox_id);
 CREATE INDEX webhook_messages_log_idx ON webhook_messages (endpoint_id, id);
 
 CREATE TABLE webhook_attempts (
