@@ -245,7 +245,7 @@ pub async fn get_message(
     Ok(HttpResponse::Ok().json(MessageDetail {
         message: MessageView::from(&m),
         payload: serde_json::from_str(&m.body).unwrap_or(serde_json::Value::Null),
-        attempts: attempts.into_iter().map(Into::into).collect(),
+        attempt_log: attempts.into_iter().map(Into::into).collect(),
     }))
 }
 

@@ -236,8 +236,8 @@ pub struct MessageDetail {
     /// The body as sent (see `WebhookPayload`).
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
-    /// Oldest first.
-    pub attempts: Vec<AttemptView>,
+    /// Every attempt, oldest first.
+    pub attempt_log: Vec<AttemptView>,
 }
 
 /// A replay.

@@ -21,6 +21,7 @@ on_both_backends!(
     the_log_redelivery_and_replay,
     two_instances_deliver_each_message_once,
     a_crashed_workers_claims_go_to_another,
+    a_redelivery_during_an_attempt_is_not_lost,
 );
 
 struct World {
@@ -545,7 +546,7 @@ async fn the_log_redelivery_and_replay(backend: Backend) {
     let msg_id = submitted["msg_id"].as_str().unwrap();
     let detail = app.get(&format!("{base}/messages/{msg_id}"), &w.key).await;
     let detail = detail.expect(200);
-    let outcomes: Vec<(&str, i64)> = detail["attempts"]
+    let outcomes: Vec<(&str, i64)> = detail["attempt_log"]
         .as_array()
         .unwrap()
         .iter()
@@ -557,8 +558,8 @@ async fn the_log_redelivery_and_replay(backend: Backend) {
         })
         .collect();
     assert_eq!(outcomes, [("retry", 500), ("delivered", 204)]);
-    assert!(detail["attempts"][0]["latency_ms"].as_i64().unwrap() >= 0);
-    assert_eq!(detail["attempts"][0]["response_excerpt"], "answered 500");
+    assert!(detail["attempt_log"][0]["latency_ms"].as_i64().unwrap() >= 0);
+    assert_eq!(detail["attempt_log"][0]["response_excerpt"], "answered 500");
     assert_eq!(detail["payload"]["type"], "request.submitted");
     let filtered = app
         .get(&format!("{base}/messages?status=failed"), &w.key)
@@ -704,4 +705,63 @@ async fn a_crashed_workers_claims_go_to_another(backend: Backend) {
         )
         .await;
     assert_eq!(log.expect(200)["items"].as_array().unwrap().len(), 3);
+}
+
+async fn a_redelivery_during_an_attempt_is_not_lost(backend: Backend) {
+    use linli_persistence::webhooks::messages::{self, AttemptLog, Outcome};
+    let w = world(backend).await;
+    let app = w.app();
+    let (id, _) = endpoint(&w, json!({})).await;
+    submit(app, &w.resident, "property", "DX-01-2").await;
+    linli_api::dispatch::run_once(&app.state).await.unwrap();
+    // A worker has claimed the message and is posting it…
+    let now = app.clock.now_utc();
+    let claimed = app
+        .state
+        .db
+        .write(move |conn| Ok(messages::claim_due(conn, now, Duration::minutes(1), 10)?))
+        .await
+        .unwrap();
+    assert_eq!(claimed.items.len(), 1);
+    let msg = claimed.items[0].message.clone();
+    // …when the partner asks for it again.
+    let base = format!("/api/v1/partner/webhooks/{id}/messages/{}", msg.msg_id);
+    app.post(&format!("{base}/redeliver"), &w.key, json!({}))
+        .await
+        .expect(202);
+    // The worker's failure is logged but no longer decides: the message is due now.
+    let claim = claimed.claim.clone();
+    let recorded = app
+        .state
+        .db
+        .write(move |conn| {
+            let log = AttemptLog {
+                status_code: Some(500),
+                latency_ms: 12,
+                ..AttemptLog::default()
+            };
+            let later = now + Duration::hours(1);
+            Ok(messages::record_attempt(
+                conn,
+                msg.id,
+                &claim,
+                Outcome::Retry(later),
+                &log,
+                now,
+            )?)
+        })
+        .await
+        .unwrap();
+    assert!(!recorded);
+    let detail = app.get(&base, &w.key).await;
+    let detail = detail.expect(200);
+    assert_eq!(detail["status"], "pending");
+    assert_eq!(
+        detail["attempt_log"].as_array().unwrap().len(),
+        1,
+        "{detail}"
+    );
+    assert_eq!(app.deliver().await, 1, "due at once, not in an hour");
+    let detail = app.get(&base, &w.key).await;
+    assert_eq!(detail.expect(200)["status"], "delivered");
 }
