@@ -11,7 +11,7 @@ use linli_persistence::requests::{EventRecord, RequestRecord};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::view::{BuildingRef, CategoryRef};
+use super::view::{BuildingRef, CategoryRef, photo_check};
 use super::wire::{AssigneeKindDto, ChannelDto, RatingDto, StatusDto};
 use crate::content::HIDDEN_TEXT;
 
@@ -110,12 +110,7 @@ pub fn partner_view(
         .photo_urls
         .iter()
         .enumerate()
-        .filter(|(position, _)| {
-            rec.photos
-                .iter()
-                .find(|p| p.position == *position)
-                .is_none_or(|p| p.status.public())
-        })
+        .filter(|(position, _)| photo_check(rec, *position).public())
         .map(|(_, url)| url.clone())
         .collect();
     PartnerRequestView {

@@ -338,7 +338,7 @@ pub fn render(
 }
 
 /// A photo's check state; one stored before photos were checked was never checked.
-fn photo_check(rec: &RequestRecord, position: usize) -> PhotoCheck {
+pub(super) fn photo_check(rec: &RequestRecord, position: usize) -> PhotoCheck {
     rec.photos
         .iter()
         .find(|p| p.position == position)

@@ -75,15 +75,8 @@ pub fn queue(
     messages::enqueue(conn, &new, now)
 }
 
-/// True when an endpoint that stored these event types takes `kind`: no types is every
-/// published type; a stored name we no longer know (a type retired since) is passed over, and
-/// never widens the filter to every type.
+/// True when an endpoint that stored these event types takes `kind` (see
+/// [`EventFilter::stored`]).
 pub fn takes(names: &[String], kind: EventKind) -> bool {
-    if names.is_empty() {
-        return EventFilter::default().accepts(kind);
-    }
-    names
-        .iter()
-        .filter_map(|n| EventFilter::parse([n.as_str()]).ok())
-        .any(|f| f.accepts(kind))
+    EventFilter::stored(names.iter().map(String::as_str)).accepts(kind)
 }

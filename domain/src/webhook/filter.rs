@@ -33,6 +33,23 @@ impl EventFilter {
             .map(Self)
     }
 
+    /// The filter an endpoint stored earlier. A name we no longer know (a type retired since)
+    /// is passed over; if none of its names is known any more it takes nothing, never every
+    /// type.
+    pub fn stored<'a>(names: impl IntoIterator<Item = &'a str>) -> StoredFilter {
+        let mut any = false;
+        let known = names
+            .into_iter()
+            .inspect(|_| any = true)
+            .filter_map(|n| EventKind::parse(n).filter(|k| published_to_partners(*k)))
+            .collect::<BTreeSet<_>>();
+        match (any, known.is_empty()) {
+            (false, _) => StoredFilter::Takes(EventFilter::default()),
+            (true, true) => StoredFilter::Nothing,
+            (true, false) => StoredFilter::Takes(EventFilter(known)),
+        }
+    }
+
     /// True when the endpoint gets events of this kind.
     pub fn accepts(&self, kind: EventKind) -> bool {
         published_to_partners(kind) && (self.0.is_empty() || self.0.contains(&kind))
@@ -43,6 +60,25 @@ impl EventFilter {
         let mut names: Vec<_> = self.0.iter().map(|k| k.as_str()).collect();
         names.sort_unstable();
         names
+    }
+}
+
+/// A filter read back from storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredFilter {
+    /// It takes what this filter takes.
+    Takes(EventFilter),
+    /// Every type it named is gone: it takes nothing.
+    Nothing,
+}
+
+impl StoredFilter {
+    /// True when the endpoint gets events of this kind.
+    pub fn accepts(&self, kind: EventKind) -> bool {
+        match self {
+            StoredFilter::Takes(f) => f.accepts(kind),
+            StoredFilter::Nothing => false,
+        }
     }
 }
 
@@ -65,6 +101,18 @@ mod tests {
         assert!(f.accepts(EventKind::Resolved));
         assert!(!f.accepts(EventKind::Submitted));
         assert_eq!(f.names(), ["request.closed", "request.resolved"]);
+    }
+
+    #[test]
+    fn a_stored_filter_never_widens() {
+        let none: [&str; 0] = [];
+        assert!(EventFilter::stored(none).accepts(EventKind::Submitted));
+        let some = EventFilter::stored(["request.retired", "request.closed"]);
+        assert!(some.accepts(EventKind::Closed));
+        assert!(!some.accepts(EventKind::Submitted));
+        let gone = EventFilter::stored(["request.retired"]);
+        assert_eq!(gone, StoredFilter::Nothing);
+        assert!(!gone.accepts(EventKind::Submitted));
     }
 
     #[test]

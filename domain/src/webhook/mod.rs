@@ -7,7 +7,7 @@ mod filter;
 mod schedule;
 
 pub use address::is_public_address;
-pub use filter::{EventFilter, UnknownEventType, published_to_partners};
+pub use filter::{EventFilter, StoredFilter, UnknownEventType, published_to_partners};
 pub use schedule::{
     Answer, DISABLE_AFTER, MAX_ATTEMPTS, RETRY_DELAYS, Verdict, judge, retry_delay, should_disable,
 };
