@@ -208,15 +208,11 @@ fn log_plain_read(
     actor: UserId,
     node: &OrgNode,
     view: &HouseholdRegistryView,
-    viewer: Viewer,
-    reveal: bool,
+    plain: &[Field],
     purpose: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let fields: Vec<&str> = masking::plain_fields(viewer, reveal)
-        .into_iter()
-        .map(Field::as_str)
-        .collect();
+    let fields: Vec<&str> = plain.iter().map(|f| f.as_str()).collect();
     if fields.is_empty() || view.residents.is_empty() {
         return Ok(());
     }
@@ -231,7 +227,7 @@ fn log_plain_read(
             household_id: node.id,
             resident_id: None,
             actor,
-            capacity: viewer.as_str(),
+            capacity: &view.capacity,
             fields: &fields.join(","),
             purpose,
         },
@@ -285,16 +281,8 @@ pub async fn view(
                 let loaded = load(conn, std::slice::from_ref(&node))?;
                 let view = render(&cipher, &loaded, &node, viewer, reveal)?;
                 let purpose = purpose.as_deref().unwrap_or("own_household");
-                log_plain_read(
-                    conn,
-                    actor.user_id,
-                    &node,
-                    &view,
-                    viewer,
-                    reveal,
-                    purpose,
-                    now,
-                )?;
+                let plain = masking::plain_fields(viewer, reveal);
+                log_plain_read(conn, actor.user_id, &node, &view, &plain, purpose, now)?;
                 Ok(view)
             })
         })
