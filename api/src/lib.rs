@@ -23,6 +23,7 @@ pub mod open311;
 pub mod openapi;
 pub mod partners;
 pub mod rate_limit;
+pub mod registry;
 pub mod requests;
 pub mod routes;
 pub mod shared;

@@ -32,6 +32,8 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "requests", description = "Residents' requests and their lifecycle"),
         (name = "stats", description = "Rates as the district reports them"),
         (name = "open311", description = "Open311 GeoReport v2 at /open311/v2: services and service requests in XML and JSON, errors as the specification shapes them"),
+        (name = "registry", description = "The household registry: profiles, residents and care tags, masked by role; reveals logged; the import of an office's register"),
+        (name = "privacy", description = "A resident's own data: export and erasure (PIPL)"),
         (name = "wechat", description = "WeChat's message push: the URL check and image-check verdicts"),
     )
 )]

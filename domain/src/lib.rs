@@ -14,6 +14,7 @@ pub mod open311;
 pub mod org;
 pub mod partner;
 pub mod rate_limit;
+pub mod registry;
 pub mod request;
 pub mod stats;
 pub mod text;

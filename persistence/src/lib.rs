@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod partner_inbound;
 pub mod partners;
 pub mod pool;
+pub mod registry;
 pub mod requests;
 pub mod residents;
 pub mod schema;

@@ -372,3 +372,79 @@ diesel::table! {
         received_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    household_profiles (household_id) {
+        household_id -> BigInt,
+        community_id -> BigInt,
+        household_path -> Text,
+        unit -> Text,
+        room -> Text,
+        size -> Integer,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registry_residents (id) {
+        id -> BigInt,
+        household_id -> BigInt,
+        community_id -> BigInt,
+        household_path -> Text,
+        name_enc -> Text,
+        name_masked -> Text,
+        name_hash -> Text,
+        relation -> Text,
+        birth_year -> Nullable<Integer>,
+        phone_enc -> Nullable<Text>,
+        phone_masked -> Nullable<Text>,
+        phone_hash -> Nullable<Text>,
+        user_id -> Nullable<BigInt>,
+        anonymised_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    care_tags (id) {
+        id -> BigInt,
+        household_id -> BigInt,
+        resident_id -> Nullable<BigInt>,
+        community_id -> BigInt,
+        household_path -> Text,
+        tag -> Text,
+        consent_method -> Text,
+        consent_by_resident_id -> Nullable<BigInt>,
+        consent_at -> Timestamp,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    registry_access_log (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        household_path -> Text,
+        actor_user_id -> BigInt,
+        capacity -> Text,
+        household_id -> BigInt,
+        resident_id -> Nullable<BigInt>,
+        fields -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    household_profiles,
+    registry_residents,
+    care_tags,
+    registry_access_log,
+    org_nodes,
+);

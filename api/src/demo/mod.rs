@@ -1,6 +1,7 @@
 //! The demo community, seeded by `linli serve --demo` into an empty database.
 
 mod data;
+mod registry;
 
 use chrono::{DateTime, Utc};
 use linli_domain::access::RoleKind;
@@ -52,6 +53,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
     .await??;
     let tz = settings.tz;
     let with_history = settings.demo_history;
+    let cipher = crate::crypto::DataCipher::new(settings.data_key_bytes());
     let seeded = db
         .write(move |conn| {
             transaction(conn, |conn| {
@@ -61,6 +63,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
                     return Ok(false);
                 }
                 let demo = seed_org_and_accounts(conn, hashes, now)?;
+                registry::seed(conn, &demo, &cipher, now)?;
                 if with_history {
                     history::seed(conn, &demo, now, tz)?;
                 }

@@ -4,11 +4,14 @@ pub mod auth;
 pub mod bindings;
 pub mod categories;
 pub mod health;
+pub mod me_data;
 pub mod notifications;
 pub mod open311;
 pub mod org;
 pub mod partner_inbound;
 pub mod partners;
+pub mod registry;
+pub mod registry_import;
 pub mod requests;
 pub mod stats;
 pub mod users;
@@ -44,6 +47,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(partners::configure)
                 .configure(webhooks::configure)
                 .configure(partner_inbound::configure)
+                .configure(registry::configure)
+                .configure(registry_import::configure)
+                .configure(me_data::configure)
                 .configure(stats::configure),
         )
         .service(

@@ -19,6 +19,8 @@ mod partner_requests;
 mod partners;
 mod printables;
 mod rate_limits;
+mod registry;
+mod registry_import;
 mod request_access;
 mod requests;
 mod stats;
