@@ -33,6 +33,8 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "stats", description = "Rates as the district reports them"),
         (name = "open311", description = "Open311 GeoReport v2 at /open311/v2: services and service requests in XML and JSON, errors as the specification shapes them"),
         (name = "wechat", description = "WeChat's message push: the URL check and image-check verdicts"),
+        (name = "butlers", description = "Building butler teams (楼栋兴管家): members, their duties and history; a resident's butlers"),
+        (name = "work_logs", description = "Butlers' and grid workers' work logs: home visits, hazard inspections…; a hazard or concern becomes a request in one call"),
     )
 )]
 struct ApiDoc;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod bindings;
+pub mod butlers;
 pub mod categories;
 pub mod health;
 pub mod notifications;
@@ -15,6 +16,7 @@ pub mod users;
 pub mod webhooks;
 pub mod wechat;
 pub mod wechat_events;
+pub mod work_logs;
 
 use utoipa_actix_web::scope::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -44,7 +46,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(partners::configure)
                 .configure(webhooks::configure)
                 .configure(partner_inbound::configure)
-                .configure(stats::configure),
+                .configure(stats::configure)
+                .configure(butlers::configure)
+                .configure(work_logs::configure),
         )
         .service(
             scope("/open311/v2")
