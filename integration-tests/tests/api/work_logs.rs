@@ -5,7 +5,7 @@
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, Spawn, TestApp, spawn_app, spawn_with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -14,6 +14,7 @@ on_both_backends!(
     a_double_click_makes_one_request,
     visits_and_concerns_are_logged_in_scope,
     the_grid_work_rates_count_visits_and_hazards,
+    the_demo_history_has_visits_and_hazards,
 );
 
 fn hazard(code: &str) -> Value {
@@ -408,4 +409,43 @@ async fn the_grid_work_rates_count_visits_and_hazards(backend: Backend) {
         .await;
     res.expect(403);
     assert_eq!(res.code(), "stats.forbidden");
+}
+
+async fn the_demo_history_has_visits_and_hazards(backend: Backend) {
+    let opts = Spawn {
+        demo_history: true,
+        ..Default::default()
+    };
+    let app = spawn_with(backend, opts).await;
+    let community = app.login("community").await;
+    let s = app.get("/api/v1/stats/grid-work", &community).await;
+    assert_eq!(
+        s.expect(200)["totals"],
+        json!({"logs": 48, "visits": 36, "hazards_found": 12, "hazards_fixed_on_spot": 4,
+               "hazards_converted": 4, "concerns_converted": 0})
+    );
+    // A fixed hazard's request was resolved on the spot by the butler who logged it.
+    let logs = app
+        .get(
+            "/api/v1/work-logs?kind=hazard_inspection&limit=100",
+            &community,
+        )
+        .await;
+    let fixed = logs.expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["fixed_on_spot"] == true)
+        .unwrap()
+        .clone();
+    let r = app
+        .get(
+            &format!("/api/v1/requests/{}", fixed["request_id"]),
+            &community,
+        )
+        .await;
+    let r = r.expect(200);
+    assert_eq!(r["status"], "resolved");
+    assert_eq!(r["assignee"]["id"], fixed["author"]["id"]);
+    assert_eq!(r["work_log_id"], fixed["id"]);
 }
