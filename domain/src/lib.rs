@@ -8,6 +8,7 @@ pub mod binding;
 pub mod butler;
 pub mod category;
 pub mod content;
+pub mod grid_event;
 pub mod ids;
 pub mod notify;
 pub mod open311;
