@@ -3,15 +3,23 @@
 //! kinds, dates and counts only, never a resident's name, phone or what was said.
 
 use chrono::{DateTime, Utc};
+use linli_domain::RequestId;
 use linli_domain::butler::WorkLogKind;
+use linli_domain::grid_event::GridEventKind;
 use linli_persistence::DbConnection;
 use linli_persistence::butlers::work_logs::NewWorkLog;
+use linli_persistence::outbox::publish;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
 
-/// The events of a new log, by name, with their data.
-pub(crate) fn of(new: &NewWorkLog, id: i64) -> Vec<(&'static str, Value)> {
+/// The events of a new log, with their data; `request` is the request a hazard fixed on the
+/// spot was filed as.
+pub(crate) fn of(
+    new: &NewWorkLog,
+    id: i64,
+    request: Option<RequestId>,
+) -> Vec<(GridEventKind, Value)> {
     let base = json!({
         "work_log_id": id,
         "building_id": new.building_id.0,
@@ -27,14 +35,22 @@ pub(crate) fn of(new: &NewWorkLog, id: i64) -> Vec<(&'static str, Value)> {
     };
     match (new.kind, new.hazard) {
         (WorkLogKind::HomeVisit, _) => vec![(
-            "visit.recorded",
+            GridEventKind::VisitRecorded,
             with(json!({ "concerns_raised": new.concerns.is_some() })),
         )],
         (WorkLogKind::HazardInspection, Some((kind, severity))) => {
             let data = with(json!({ "hazard_kind": kind.as_str(), "severity": severity.as_str() }));
-            let mut out = vec![("hazard.reported", data.clone())];
+            let mut out = vec![(GridEventKind::HazardReported, data.clone())];
             if new.fixed_on_spot {
-                out.push(("hazard.fixed_on_spot", data));
+                let fixed = match request {
+                    Some(r) => {
+                        let mut d = data;
+                        d["request_id"] = json!(r.0);
+                        d
+                    }
+                    None => data,
+                };
+                out.push((GridEventKind::HazardFixedOnSpot, fixed));
             }
             out
         }
@@ -42,13 +58,16 @@ pub(crate) fn of(new: &NewWorkLog, id: i64) -> Vec<(&'static str, Value)> {
     }
 }
 
-/// Puts a new log's events in the outbox.
+/// Puts a new log's events in the outbox, in the caller's transaction.
 pub(crate) fn recorded(
-    _conn: &mut DbConnection,
+    conn: &mut DbConnection,
     new: &NewWorkLog,
     id: i64,
-    _now: DateTime<Utc>,
+    request: Option<RequestId>,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let _ = of(new, id);
+    for (kind, data) in of(new, id, request) {
+        publish(conn, new.community_id.0, kind, data, now)?;
+    }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! are `linli_domain::butler`; this is where they meet storage, the request core and the rates.
 
 pub mod convert;
-mod events;
+pub(crate) mod events;
 pub mod rates;
 pub mod teams;
 pub mod wire;

@@ -477,22 +477,21 @@ pub async fn record(
     } else {
         None
     };
-    let by = actor.user_id;
     let tz = state.tz;
     let id = state
         .db
         .write(move |conn| {
             linli_persistence::tx::transaction(conn, |conn| {
                 let id = work_logs::insert(conn, &new, now)?;
-                if let Some(f) = &filing {
-                    convert::file(conn, id, f, &actor, true, tz, now)?;
-                }
-                super::events::recorded(conn, &new, id, now)?;
+                let request = match &filing {
+                    Some(f) => Some(convert::file(conn, id, f, &actor, true, tz, now)?),
+                    None => None,
+                };
+                super::events::recorded(conn, &new, id, request, now)?;
                 Ok::<_, ApiError>(id)
             })
         })
         .await?;
-    let _ = by;
     state
         .db
         .read(move |conn| Ok(work_logs::get(conn, id)?.into()))

@@ -286,26 +286,25 @@ fn log(
     at: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let b = org::get_node(conn, building)?;
-    work_logs::insert(
-        conn,
-        &NewWorkLog {
-            community_id: b.community_id.ok_or_else(|| store("no community"))?,
-            building_id: b.id,
-            building_path: b.path,
-            household_id: None,
-            kind,
-            author,
-            occurred_at: at,
-            summary: summary.to_owned(),
-            concerns: concerns.map(str::to_owned),
-            text_review: ContentReview::None,
-            place: hazard.map(|(p, ..)| p.to_owned()),
-            hazard: hazard.map(|(_, k, s, _)| (k, s)),
-            photo_urls: Vec::new(),
-            fixed_on_spot: hazard.is_some_and(|(.., f)| f),
-        },
-        at,
-    )
+    let new = NewWorkLog {
+        community_id: b.community_id.ok_or_else(|| store("no community"))?,
+        building_id: b.id,
+        building_path: b.path,
+        household_id: None,
+        kind,
+        author,
+        occurred_at: at,
+        summary: summary.to_owned(),
+        concerns: concerns.map(str::to_owned),
+        text_review: ContentReview::None,
+        place: hazard.map(|(p, ..)| p.to_owned()),
+        hazard: hazard.map(|(_, k, s, _)| (k, s)),
+        photo_urls: Vec::new(),
+        fixed_on_spot: hazard.is_some_and(|(.., f)| f),
+    };
+    let id = work_logs::insert(conn, &new, at)?;
+    crate::butlers::events::recorded(conn, &new, id, None, at).map_err(store)?;
+    Ok(id)
 }
 
 #[allow(clippy::too_many_arguments)]

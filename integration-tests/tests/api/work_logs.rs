@@ -33,6 +33,27 @@ async fn log(app: &TestApp, token: &str, body: Value) -> Value {
         .clone()
 }
 
+/// The grid-work events in the outbox, oldest first: (type, data).
+async fn grid_events(app: &TestApp) -> Vec<(String, Value)> {
+    app.state
+        .db
+        .read(|conn| Ok(linli_persistence::outbox::unprocessed(conn, 1000)?))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| {
+            let t = i.payload["type"].as_str().unwrap_or("");
+            t.starts_with("hazard.") || t.starts_with("visit.")
+        })
+        .map(|i| {
+            (
+                i.payload["type"].as_str().unwrap().to_owned(),
+                i.payload["data"].clone(),
+            )
+        })
+        .collect()
+}
+
 async fn requests_of(app: &TestApp, token: &str) -> Vec<i64> {
     app.get("/api/v1/requests?limit=100", token)
         .await
@@ -159,6 +180,17 @@ async fn a_hazard_fixed_on_the_spot_is_resolved_at_once_by_the_butler(backend: B
     let resolved = &r["timeline"][1];
     assert_eq!(resolved["data"]["on_spot"], true);
     assert_eq!(resolved["note"], "现场已解决");
+    // The outbox tells partners, with ids and kinds only: nothing of what was written.
+    let events = grid_events(&app).await;
+    let kinds: Vec<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, vec!["hazard.reported", "hazard.fixed_on_spot"]);
+    assert_eq!(events[1].1["request_id"], rid);
+    assert_eq!(events[1].1["work_log_id"], l["id"]);
+    assert_eq!(events[0].1["severity"], "high");
+    for (_, data) in &events {
+        let text = data.to_string();
+        assert!(!text.contains("纸箱") && !text.contains("单元"), "{text}");
+    }
     // Converting it again changes nothing.
     let res = app
         .post(
@@ -226,6 +258,12 @@ async fn visits_and_concerns_are_logged_in_scope(backend: Backend) {
     .await;
     assert_eq!(visit["building"]["code"], "DX-01-1");
     assert_eq!(visit["household"]["id"], home);
+    let events = grid_events(&app).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].0, "visit.recorded");
+    assert_eq!(events[0].1["work_log_id"], visit["id"]);
+    assert_eq!(events[0].1["concerns_raised"], true);
+    assert!(!events[0].1.to_string().contains("漏水"));
     let quiet = log(
         &app,
         &butler,
