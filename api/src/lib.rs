@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bindings;
 pub mod buildings;
+pub mod butlers;
 pub mod cache;
 pub mod cli;
 pub mod clock;

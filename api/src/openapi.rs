@@ -35,6 +35,8 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "registry", description = "The household registry: profiles, residents and care tags, masked by role; reveals logged; the import of an office's register"),
         (name = "privacy", description = "A resident's own data: export and erasure (PIPL)"),
         (name = "wechat", description = "WeChat's message push: the URL check and image-check verdicts"),
+        (name = "butlers", description = "Building butler teams (楼栋兴管家): members, their duties and history; a resident's butlers"),
+        (name = "work_logs", description = "Butlers' and grid workers' work logs: home visits, hazard inspections…; a hazard or concern becomes a request in one call"),
     )
 )]
 struct ApiDoc;

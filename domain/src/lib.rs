@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod binding;
+pub mod butler;
 pub mod category;
 pub mod content;
 pub mod grid_event;

@@ -7,6 +7,7 @@
 //! recompiles a statement whose LIMIT is a bound parameter on every execution.
 
 pub mod bindings;
+pub mod butlers;
 pub mod categories;
 pub mod connection;
 pub mod error;

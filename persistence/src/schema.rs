@@ -448,3 +448,81 @@ diesel::allow_tables_to_appear_in_same_query!(
     registry_access_log,
     org_nodes,
 );
+
+diesel::table! {
+    butler_teams (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        name -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    butler_team_buildings (building_id) {
+        building_id -> BigInt,
+        team_id -> BigInt,
+        building_path -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    butler_members (id) {
+        id -> BigInt,
+        team_id -> BigInt,
+        community_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        display_name -> Text,
+        kind -> Text,
+        duties -> Text,
+        leader -> Bool,
+        work_phone -> Nullable<Text>,
+        joined_at -> Timestamp,
+        joined_by -> Nullable<BigInt>,
+        left_at -> Nullable<Timestamp>,
+        left_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    butler_member_roles (member_id, building_id) {
+        member_id -> BigInt,
+        building_id -> BigInt,
+        role_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    work_logs (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        building_id -> BigInt,
+        building_path -> Text,
+        household_id -> Nullable<BigInt>,
+        kind -> Text,
+        author_id -> BigInt,
+        occurred_at -> Timestamp,
+        summary -> Text,
+        concerns -> Nullable<Text>,
+        text_review -> Text,
+        place -> Nullable<Text>,
+        hazard_kind -> Nullable<Text>,
+        severity -> Nullable<Text>,
+        photo_urls -> Text,
+        fixed_on_spot -> Bool,
+        request_id -> Nullable<BigInt>,
+        converted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    butler_teams,
+    butler_team_buildings,
+    butler_members,
+    butler_member_roles,
+    work_logs,
+    org_nodes,
+);

@@ -1,5 +1,6 @@
 //! The demo community, seeded by `linli serve --demo` into an empty database.
 
+mod butlers;
 mod data;
 mod registry;
 
@@ -64,8 +65,10 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
                 }
                 let demo = seed_org_and_accounts(conn, hashes, now)?;
                 registry::seed(conn, &demo, &cipher, now)?;
+                butlers::seed_teams(conn, &demo, now)?;
                 if with_history {
                     history::seed(conn, &demo, now, tz)?;
+                    butlers::seed_logs(conn, &demo, now, tz)?;
                 }
                 Ok::<_, crate::error::ApiError>(true)
             })

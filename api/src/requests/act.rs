@@ -73,6 +73,7 @@ pub fn detail(
     let categories = all_categories(conn, caches)?;
     Ok(RequestDetail {
         request: render(rec, &categories, actor, cipher, now),
+        work_log_id: crate::butlers::convert::source_of(conn, rec.request.id)?,
         timeline: timeline(conn, rec.request.id)?
             .into_iter()
             .map(|e| timeline_entry(e, actor, &rec.request))

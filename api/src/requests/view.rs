@@ -169,6 +169,8 @@ pub struct RequestDetail {
     /// The request.
     #[serde(flatten)]
     pub request: RequestView,
+    /// The butler's work log it was made from (a hazard or concerns turned into a request).
+    pub work_log_id: Option<i64>,
     /// Every step, oldest first.
     pub timeline: Vec<TimelineEntry>,
 }

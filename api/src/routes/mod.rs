@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod bindings;
+pub mod butlers;
 pub mod categories;
 pub mod health;
 pub mod me_data;
@@ -18,6 +19,7 @@ pub mod users;
 pub mod webhooks;
 pub mod wechat;
 pub mod wechat_events;
+pub mod work_logs;
 
 use utoipa_actix_web::scope::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -50,7 +52,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(registry::configure)
                 .configure(registry_import::configure)
                 .configure(me_data::configure)
-                .configure(stats::configure),
+                .configure(stats::configure)
+                .configure(butlers::configure)
+                .configure(work_logs::configure),
         )
         .service(
             scope("/open311/v2")

@@ -6,6 +6,7 @@ mod helpers;
 mod webhook_receiver;
 
 mod auth;
+mod butlers;
 mod categories;
 mod content;
 mod health;
@@ -28,3 +29,4 @@ mod storage_races;
 mod users;
 mod webhooks;
 mod wechat;
+mod work_logs;

@@ -578,16 +578,18 @@ async fn the_building_card_is_public_and_names_the_team(backend: Backend) {
         json!([{"display_name": "王网格员", "contact_phone": "13892900001"}])
     );
     assert_eq!(c["community"]["name"], "大兴东路社区");
-    assert_eq!(
-        c["butlers"],
-        json!([{"display_name": "刘兴管家", "contact_phone": "13992900101"}])
-    );
-    // Names and public contacts only: nothing of households or residents.
+    // The building's butler team, its leader first.
+    assert_eq!(c["butlers"][0]["display_name"], "刘兴管家");
+    assert_eq!(c["butlers"][0]["contact_phone"], "13992900101");
+    assert_eq!(c["butlers"][0]["leader"], true);
+    // Names and public contacts only: nothing of households or residents (a member's kind,
+    // `party_member_household_head`, is no household's data).
     let text = c.to_string();
     for secret in [
         "单元",
         "居民",
-        "household",
+        "household_id",
+        "households",
         "resident",
         "username",
         "openid",
@@ -599,12 +601,10 @@ async fn the_building_card_is_public_and_names_the_team(backend: Backend) {
     assert_eq!(other["compound"]["name"], "天朗蔚蓝馨城");
     assert_eq!(other["grid"]["grid_workers"][0]["display_name"], "李网格员");
     assert_eq!(other["butlers"][0]["display_name"], "赵兴管家");
-    let none = card(&app, "DX-01-2").await;
-    assert_eq!(none["butlers"], json!([]));
-
-    // A compound without a company; a building nobody has been given yet.
+    // A compound without a company; a building nobody has been given yet, with no team.
     let (_, _, _, _, _) = second_street(&app).await;
     let c = card(&app, "QN-01-1").await;
+    assert_eq!(c["butlers"], json!([]));
     assert_eq!(c["property_company"], Value::Null);
     assert_eq!(c["grid"]["grid_workers"], json!([]));
 

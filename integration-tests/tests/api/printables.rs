@@ -272,17 +272,22 @@ async fn the_card_is_an_a5_svg_with_the_team_and_the_code(backend: Backend) {
     // The code on the card is the building's, drawn as vector paths.
     assert_eq!(read_svg_code(code_group(&doc)), link("DX-01-1"));
 
-    // A second butler, added over the API with their phone, is on the card too; a building
-    // with nobody yet says so.
+    // A member added to the building's team, with their work phone, is on the card too; a
+    // building with no team yet says so.
     let community = app.login("community").await;
-    let building = building_id(&app, &community, "DX-01-1").await;
+    let team = app.get("/api/v1/butler-teams?limit=100", &community).await;
+    let team = team.expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["buildings"][0]["code"] == "DX-01-1")
+        .unwrap()["id"]
+        .clone();
     app.post(
-        "/api/v1/users",
+        &format!("/api/v1/butler-teams/{team}/members"),
         &community,
-        json!({
-            "username": "butler-txdsh-9", "display_name": "钱兴管家", "password": "qian-password-1",
-            "contact_phone": "029-8861 2345", "roles": [{"role": "butler", "node_id": building}]
-        }),
+        json!({"display_name": "钱兴管家", "kind": "party_member_volunteer",
+               "work_phone": "029-8861 2345"}),
     )
     .await
     .expect(201);
@@ -290,7 +295,15 @@ async fn the_card_is_an_a5_svg_with_the_team_and_the_code(backend: Backend) {
     let shown = texts(&svg_doc(&svg));
     assert!(shown.contains(&"钱兴管家".to_owned()), "{shown:?}");
     assert!(shown.contains(&"029-88612345".to_owned()), "{shown:?}");
-    let (_, _, svg) = fetch(&app, "/api/v1/buildings/DX-01-2/card.svg").await;
+    let compound = card(&app, "DX-01-1").await["compound"]["id"].clone();
+    app.post(
+        "/api/v1/org/nodes",
+        &community,
+        json!({"parent_id": compound, "kind": "building", "name": "5号楼", "code": "DX-01-5"}),
+    )
+    .await
+    .expect(201);
+    let (_, _, svg) = fetch(&app, "/api/v1/buildings/DX-01-5/card.svg").await;
     let shown = texts(&svg_doc(&svg));
     assert!(
         shown.contains(&"暂未设置，请联系社区".to_owned()),

@@ -101,7 +101,8 @@ async fn admins_create_accounts_that_log_in_with_their_password(backend: Backend
     assert!(user.get("password").is_none() && user.get("password_hash").is_none());
     let id = user["id"].as_i64().unwrap();
 
-    // The password given works; the account is theirs, and on the building's card.
+    // The password given works; the account is theirs. The role alone puts nobody on the
+    // building's card: its butler team does (see butlers.rs).
     let token = login_as(&app, "butler-txdsh-2", "qian-password-1").await;
     let token = token.expect(200)["access_token"]
         .as_str()
@@ -109,10 +110,8 @@ async fn admins_create_accounts_that_log_in_with_their_password(backend: Backend
         .to_owned();
     let me = app.get("/api/v1/me", &token).await;
     assert_eq!(me.expect(200)["id"], id);
-    assert_eq!(
-        card(&app, "DX-01-2").await["butlers"],
-        json!([{"display_name": "钱兴管家", "contact_phone": "13992900102"}])
-    );
+    let shown = card(&app, "DX-01-2").await["butlers"].to_string();
+    assert!(!shown.contains("钱兴管家"), "{shown}");
     login_as(&app, "butler-txdsh-2", "wrong-password")
         .await
         .expect(401);

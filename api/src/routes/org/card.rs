@@ -10,6 +10,7 @@ use linli_persistence::{StoreError, users};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::butlers::teams::{PublicButler, public_butlers};
 use crate::error::{ApiError, ErrorEnvelope, Msg};
 use crate::state::AppState;
 
@@ -84,8 +85,9 @@ pub struct BuildingCard {
     pub(crate) grid: CardGrid,
     /// The community (社区).
     pub(crate) community: CardNode,
-    /// The building's butler team (楼栋兴管家).
-    pub(crate) butlers: Vec<CardPerson>,
+    /// The building's butler team (楼栋兴管家): its active members, the leader first, with
+    /// their public work phones.
+    pub(crate) butlers: Vec<PublicButler>,
 }
 
 /// 404 for a code no building has.
@@ -161,7 +163,7 @@ pub(crate) async fn load_card(state: &AppState, code: &str) -> Result<BuildingCa
                 None => None,
             };
             let grid_workers = people(users::holders_of(conn, RoleKind::GridWorker, grid.id)?);
-            let butlers = people(users::holders_of(conn, RoleKind::Butler, building.id)?);
+            let butlers = public_butlers(conn, building.id)?;
             Ok(BuildingCard {
                 building: CardBuilding {
                     code: building.code.clone().unwrap_or_default(),

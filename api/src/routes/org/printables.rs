@@ -137,7 +137,15 @@ pub async fn building_card_svg(
     let card = load_card(&state, &path.into_inner()).await?;
     let code = BuildingCode::parse(&card.building.code).map_err(ApiError::internal)?;
     let qr = report_qr(&state, &code)?;
-    let (butlers, grid_workers) = (contacts(&card.butlers), contacts(&card.grid.grid_workers));
+    let butlers: Vec<Contact<'_>> = card
+        .butlers
+        .iter()
+        .map(|b| Contact {
+            name: &b.display_name,
+            phone: b.contact_phone.as_deref(),
+        })
+        .collect();
+    let grid_workers = contacts(&card.grid.grid_workers);
     let svg = render(&NoticeCard {
         community: &card.community.name,
         compound: &card.compound.name,
