@@ -22,6 +22,7 @@ on_both_backends!(
     two_instances_deliver_each_message_once,
     a_crashed_workers_claims_go_to_another,
     a_redelivery_during_an_attempt_is_not_lost,
+    grid_work_reaches_the_endpoints_that_take_it,
 );
 
 struct World {
@@ -764,4 +765,107 @@ async fn a_redelivery_during_an_attempt_is_not_lost(backend: Backend) {
     assert_eq!(app.deliver().await, 1, "due at once, not in an hour");
     let detail = app.get(&base, &w.key).await;
     assert_eq!(detail.expect(200)["status"], "delivered");
+}
+
+async fn grid_work_reaches_the_endpoints_that_take_it(backend: Backend) {
+    let w = world(backend).await;
+    let app = w.app();
+    let (id, secret) = endpoint(
+        &w,
+        json!({"event_types": ["hazard.reported", "meeting.held"]}),
+    )
+    .await;
+    let requests_only = Receiver::start().await;
+    endpoint(
+        &w,
+        json!({"url": requests_only.url, "event_types": ["request.submitted"]}),
+    )
+    .await;
+    // Another street's partner, taking everything, hears nothing of our street's grid work.
+    let admin = app.login("admin").await;
+    let (district, _, _) = crate::org::demo_ids(app).await;
+    let other_street = crate::org::create(
+        app,
+        &admin,
+        json!({"parent_id": district, "kind": "street", "name": "桃园路街道"}),
+    )
+    .await;
+    let other_key = app
+        .post(
+            "/api/v1/partners",
+            &admin,
+            json!({"name": "别的平台", "scope_node_id": other_street}),
+        )
+        .await
+        .expect(201)["key"]["api_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let elsewhere = Receiver::start().await;
+    app.post(
+        "/api/v1/partner/webhooks",
+        &other_key,
+        json!({"url": elsewhere.url}),
+    )
+    .await
+    .expect(201);
+
+    let butler = app.login("butler-txdsh-1").await;
+    let log = app
+        .post(
+            "/api/v1/work-logs",
+            &butler,
+            json!({
+                "kind": "hazard_inspection", "building_code": "DX-01-1",
+                "summary": "楼道堆放纸箱杂物，堵塞消防通道", "place": "3单元一楼楼道",
+                "hazard_kind": "fire_safety", "severity": "high"
+            }),
+        )
+        .await;
+    let log_id = log.expect(201)["id"].as_i64().unwrap();
+    app.deliver().await;
+
+    let got = w.receiver.deliveries();
+    assert_eq!(
+        got.len(),
+        1,
+        "the hazard, to the endpoint that asked for it"
+    );
+    assert!(requests_only.deliveries().is_empty());
+    assert!(elsewhere.deliveries().is_empty(), "out of scope");
+    assert_eq!(w.receiver.verified_by(&secret), [true]);
+    let hazard = &got[0];
+    assert_eq!(hazard.event_type(), "hazard.reported");
+    assert!(hazard.id.starts_with("msg_"));
+    let data = &hazard.body["data"];
+    assert_eq!(data["work_log_id"], log_id);
+    assert_eq!(data["hazard_kind"], "fire_safety");
+    assert_eq!(data["severity"], "high");
+    let (_, _, community) = crate::org::demo_ids(app).await;
+    assert_eq!(data["community_id"], community);
+    // The facts, not the butler's words.
+    let text = hazard.body.to_string();
+    assert!(!text.contains("纸箱") && !text.contains("楼道"), "{text}");
+
+    // The log shows it with no request; a replay sends it again under the same webhook-id.
+    let base = format!("/api/v1/partner/webhooks/{id}");
+    let items = app
+        .get(&format!("{base}/messages"), &w.key)
+        .await
+        .expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["event_type"], "hazard.reported");
+    assert!(items[0].get("request_id").is_none_or(Value::is_null));
+    let since = (app.clock.now_utc() - Duration::hours(1)).to_rfc3339();
+    let replayed = app
+        .post(&format!("{base}/replay"), &w.key, json!({"since": since}))
+        .await;
+    assert_eq!(replayed.expect(202)["queued"], 1);
+    app.deliver().await;
+    let again = w.receiver.deliveries();
+    assert_eq!(again.len(), 2);
+    assert_eq!(again[1].id, hazard.id);
 }
