@@ -33,6 +33,7 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "stats", description = "Rates as the district reports them"),
         (name = "open311", description = "Open311 GeoReport v2 at /open311/v2: services and service requests in XML and JSON, errors as the specification shapes them"),
         (name = "wechat", description = "WeChat's message push: the URL check and image-check verdicts"),
+        (name = "meetings", description = "Deliberation (议事协商会) and joint (联席会议) meetings: participants, linked requests, minutes, resolutions, signed agreements and action items"),
     )
 )]
 struct ApiDoc;

@@ -8,6 +8,7 @@ pub mod binding;
 pub mod category;
 pub mod content;
 pub mod ids;
+pub mod meeting;
 pub mod notify;
 pub mod open311;
 pub mod org;

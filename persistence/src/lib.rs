@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod categories;
 pub mod connection;
 pub mod error;
+pub mod meetings;
 pub mod migrate;
 pub mod names;
 pub mod notifications;

@@ -63,6 +63,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
                 let demo = seed_org_and_accounts(conn, hashes, now)?;
                 if with_history {
                     history::seed(conn, &demo, now, tz)?;
+                    meetings::seed(conn, &demo, now, tz)?;
                 }
                 Ok::<_, crate::error::ApiError>(true)
             })
@@ -78,6 +79,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
 }
 
 mod history;
+mod meetings;
 
 fn node(
     conn: &mut DbConnection,

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod bindings;
 pub mod categories;
 pub mod health;
+pub mod meetings;
 pub mod notifications;
 pub mod open311;
 pub mod org;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(partners::configure)
                 .configure(webhooks::configure)
                 .configure(partner_inbound::configure)
+                .configure(meetings::configure)
                 .configure(stats::configure),
         )
         .service(
