@@ -281,7 +281,7 @@ pub fn seed(
         demo,
         &community_staff,
         tz,
-        new(
+        &new(
             MeetingKind::Joint,
             "天兴都市花园与梧桐坊围墙修复联席会议",
             month_day(now, 1, 22, tz),
@@ -294,11 +294,11 @@ fn wall_meeting(
     demo: &DemoCommunity,
     staff: &Actor,
     tz: Tz,
-    new: NewMeeting,
+    new: &NewMeeting,
 ) -> Result<(), StoreError> {
     let at = new.starts_at;
     let called = at - Duration::days(1);
-    let m = meetings::create(conn, &new, called)?;
+    let m = meetings::create(conn, new, called)?;
     let mut parties = vec![
         (
             ParticipantRole::Host,

@@ -19,20 +19,16 @@ use crate::validation::Fields;
 /// The most action items of one resolution.
 const MAX_ITEMS: usize = 20;
 
+/// A resolution's text, agreement and items (title, owner, due day), as parsed.
+type Parsed = (String, Option<NewAgreement>, Vec<(String, Owner, NaiveDate)>);
+
 /// An action item's owner as parsed: a user (checked against the participants later) or a name.
 enum Owner {
     User(UserId),
     Named(String),
 }
 
-fn parse(
-    body: &ResolutionBody,
-    f: &mut Fields,
-) -> Option<(
-    String,
-    Option<NewAgreement>,
-    Vec<(String, Owner, NaiveDate)>,
-)> {
+fn parse(body: &ResolutionBody, f: &mut Fields) -> Option<Parsed> {
     let text = f.check("text", Note::parse(&body.text));
     let agreement = body.agreement.as_ref().and_then(|a| {
         let parties = match AgreementParties::parse(&a.parties) {

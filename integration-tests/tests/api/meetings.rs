@@ -6,13 +6,14 @@ use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, START, TestApp, spawn_app, submit};
+use crate::helpers::{Backend, START, Spawn, TestApp, spawn_app, spawn_with, submit};
 use crate::on_both_backends;
 
 on_both_backends!(
     the_tilting_wall_joint_meeting_resolves_the_requests,
     two_staff_editing_the_minutes_at_once_one_wins,
     scope_overdue_items_and_finished_meetings,
+    the_demo_records_eleven_meetings_with_the_wall_agreement,
 );
 
 async fn user_id(app: &TestApp, token: &str) -> i64 {
@@ -611,4 +612,55 @@ async fn scope_overdue_items_and_finished_meetings(backend: Backend) {
         .get("/api/v1/meetings?status=cancelled", &community)
         .await;
     assert_eq!(cancelled.expect(200)["items"].as_array().unwrap().len(), 1);
+}
+
+async fn the_demo_records_eleven_meetings_with_the_wall_agreement(backend: Backend) {
+    let app = spawn_with(
+        backend,
+        Spawn {
+            demo_history: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let community = app.login("community").await;
+    let stats = app.get("/api/v1/stats/meetings", &community).await;
+    let t = stats.expect(200)["totals"].clone();
+    assert_eq!(t["meetings"], 11, "{t}");
+    assert_eq!(t["deliberation"], 10);
+    assert_eq!(t["joint"], 1);
+    assert_eq!(t["closed"], 11);
+    assert_eq!(t["agreements"], 1);
+    assert_eq!(t["requests_resolved"], 1);
+    let joint = app.get("/api/v1/meetings?kind=joint", &community).await;
+    let id = joint.expect(200)["items"][0]["id"].as_i64().unwrap();
+    let wall = app.get(&format!("/api/v1/meetings/{id}"), &community).await;
+    let wall = wall.expect(200).clone();
+    assert!(wall["title"].as_str().unwrap().contains("围墙"));
+    assert!(
+        wall["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["party_kind"] == "lawyer")
+    );
+    let r = &wall["resolutions"][0];
+    assert_eq!(r["agreement"]["parties"].as_array().unwrap().len(), 2);
+    assert!(
+        r["action_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "done" && i["done_on_time"] == true)
+    );
+    let request = wall["requests"][0]["request_id"].as_i64().unwrap();
+    let detail = app
+        .get(&format!("/api/v1/requests/{request}"), &community)
+        .await;
+    let detail = detail.expect(200);
+    assert_eq!(detail["status"], "resolved");
+    assert_eq!(
+        detail["timeline"].as_array().unwrap().last().unwrap()["data"]["by_meeting"],
+        id
+    );
 }
