@@ -7,6 +7,7 @@ pub mod access;
 pub mod binding;
 pub mod category;
 pub mod content;
+pub mod grid_event;
 pub mod ids;
 pub mod meeting;
 pub mod notify;

@@ -1,9 +1,11 @@
-//! Reading the outbox: the events written with each state change, taken once each by the
-//! dispatcher that turns them into notifications and webhook messages, and read again by time
-//! when a partner asks for a replay.
+//! The outbox: the events written with each state change, taken once each by the dispatcher
+//! that turns them into notifications and webhook messages, and read again by time when a
+//! partner asks for a replay. A request's steps are written with its timeline (see
+//! `requests::events`); grid work that belongs to no request is written here, by [`publish`].
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use linli_domain::grid_event::GridEventKind;
 use linli_domain::org::NodePath;
 
 use crate::connection::DbConnection;
@@ -17,15 +19,15 @@ use crate::time::{from_db, to_db};
 pub struct OutboxItem {
     /// Its id (in the order the events were written).
     pub id: i64,
-    /// The request event it carries.
-    pub event_id: i64,
+    /// The request event it carries; none for grid work.
+    pub event_id: Option<i64>,
     /// The event as published (`type`, `request_id`, `actor_user_id`, `status`, `data`…).
     pub payload: serde_json::Value,
     /// When it was written.
     pub created_at: DateTime<Utc>,
 }
 
-type ItemRow = (i64, i64, String, chrono::NaiveDateTime);
+type ItemRow = (i64, Option<i64>, String, chrono::NaiveDateTime);
 
 /// The columns an [`OutboxItem`] is read from.
 const ITEM_COLUMNS: (
@@ -97,4 +99,33 @@ pub fn take(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> Result<bool
     .set(outbox::processed_at.eq(to_db(now)))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Writes a grid-work event (a hazard reported, a meeting held) for the dispatcher, in the
+/// caller's transaction, so that it is published exactly when the change it tells of commits.
+/// `data` reaches partner platforms as the webhook's `data`: ids, kinds, dates and counts, never
+/// a resident's name, phone or words. Returns the row's id.
+pub fn publish(
+    conn: &mut DbConnection,
+    community_id: i64,
+    kind: GridEventKind,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let payload = serde_json::json!({
+        "type": kind.as_str(),
+        "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "community_id": community_id,
+        "data": data,
+    });
+    let id = diesel::insert_into(outbox::table)
+        .values((
+            outbox::community_id.eq(community_id),
+            outbox::topic.eq(kind.as_str()),
+            outbox::payload.eq(payload.to_string()),
+            outbox::created_at.eq(to_db(now)),
+        ))
+        .returning(outbox::id)
+        .get_result(conn)?;
+    Ok(id)
 }

@@ -142,7 +142,7 @@ diesel::table! {
 diesel::table! {
     outbox (id) {
         id -> BigInt,
-        event_id -> BigInt,
+        event_id -> Nullable<BigInt>,
         community_id -> BigInt,
         topic -> Text,
         payload -> Text,
@@ -302,7 +302,7 @@ diesel::table! {
         endpoint_id -> BigInt,
         msg_id -> Text,
         outbox_id -> BigInt,
-        request_id -> BigInt,
+        request_id -> Nullable<BigInt>,
         event_type -> Text,
         body -> Text,
         status -> Text,

@@ -24,7 +24,10 @@ pub(crate) fn on_event(
     tz: chrono_tz::Tz,
 ) -> Result<usize, StoreError> {
     let p = &item.payload;
-    let Some(kind) = p["type"].as_str().and_then(EventKind::parse) else {
+    // Residents hear of their requests' steps; grid work (no request event) tells them nothing.
+    let (Some(kind), Some(event_id)) =
+        (p["type"].as_str().and_then(EventKind::parse), item.event_id)
+    else {
         return Ok(0);
     };
     let happened = p["timestamp"]
@@ -48,7 +51,7 @@ pub(crate) fn on_event(
     }
     let event = requests::timeline(conn, request)?
         .into_iter()
-        .find(|e| e.id == item.event_id);
+        .find(|e| e.id == event_id);
     let at = event.as_ref().map_or(now, |e| e.created_at);
     let note = event.as_ref().and_then(|e| e.note.clone());
     let facts = Facts {
@@ -60,7 +63,7 @@ pub(crate) fn on_event(
         due: rec.request.resolution_due,
         tz,
     };
-    let dedup = format!("event:{}", item.event_id);
+    let dedup = format!("event:{event_id}");
     let mut queued = 0;
     for notice in notices {
         queued += usize::from(queue(conn, &rec, notice, &dedup, &facts, settings, now)?);

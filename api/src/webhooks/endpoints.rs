@@ -2,17 +2,16 @@
 //! the delivery log, redelivery and replay. Partners manage their own, with their API key.
 
 use chrono::{DateTime, Duration, Utc};
-use linli_domain::request::EventKind;
 use linli_domain::webhook::{EventFilter, UnknownEventType};
 use linli_persistence::partners::Partner;
 use linli_persistence::tx::transaction;
 use linli_persistence::webhooks::endpoints::{self, Endpoint, EndpointChanges, NewEndpoint};
 use linli_persistence::webhooks::messages::{self, Attempt, Message, MessageStatus};
-use linli_persistence::{StoreError, categories, outbox, requests};
+use linli_persistence::{StoreError, categories, outbox};
 use url::Url;
 
-use super::fanout::{queue, takes};
-use super::payload::{body, message_id, request_of};
+use super::fanout::{prepare, queue, takes, topic_of};
+use super::payload::message_id;
 use super::signature::WebhookSecret;
 use crate::error::{ApiError, FieldError, Msg};
 use crate::state::AppState;
@@ -472,25 +471,23 @@ async fn replay_batch(
                 let categories = categories::list(conn)?;
                 let mut queued = 0;
                 for item in &items {
-                    let Some(kind) = item.payload["type"].as_str().and_then(EventKind::parse)
-                    else {
+                    let Some(topic) = topic_of(item) else {
                         continue;
                     };
-                    if !takes(&endpoint.event_types, kind) {
+                    if !takes(&endpoint.event_types, topic) {
                         continue;
                     }
                     if messages::redeliver(conn, endpoint.id, &message_id(item), now)? {
                         queued += 1;
                         continue;
                     }
-                    let Some(request) = request_of(item) else {
+                    let Some(prepared) = prepare(conn, item, topic, &categories, now)? else {
                         continue;
                     };
-                    let rec = requests::get(conn, request)?;
-                    let Some(body) = body(conn, item, &rec, &categories, now)? else {
+                    if !scope.contains(&prepared.place) {
                         continue;
-                    };
-                    queued += usize::from(queue(conn, endpoint.id, item, kind, &body, now)?);
+                    }
+                    queued += usize::from(queue(conn, endpoint.id, item, &prepared, now)?);
                 }
                 let last = items.last().map(|i| (i.id, i.created_at));
                 Ok((queued, last, items.len() as i64))

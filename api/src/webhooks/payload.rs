@@ -14,7 +14,9 @@ use crate::requests::partner_view::{
     PartnerRequestView, PartnerTimelineEntry, partner_timeline_entry, partner_view,
 };
 
-/// The body of every webhook we send.
+/// The body of the webhooks a request's steps make. Grid work (`hazard.*`, `visit.*`,
+/// `meeting.*`) has the same `type` and `timestamp`, with its own facts as `data` (see
+/// [`grid_body`]).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookPayload {
     /// The event type, e.g. `request.dispatched`.
@@ -59,7 +61,7 @@ pub fn body(
 ) -> Result<Option<String>, StoreError> {
     let Some(event) = requests::timeline(conn, rec.request.id)?
         .into_iter()
-        .find(|e| e.id == item.event_id)
+        .find(|e| Some(e.id) == item.event_id)
     else {
         return Ok(None);
     };
@@ -72,4 +74,20 @@ pub fn body(
         },
     };
     Ok(Some(serde_json::to_string(&payload).expect("serialises")))
+}
+
+/// The body for grid work: `{type, timestamp, data}` with `data` as it was published (ids,
+/// kinds, dates, counts; never personal data) and the community it belongs to.
+pub fn grid_body(item: &OutboxItem) -> String {
+    let p = &item.payload;
+    let mut data = p["data"].clone();
+    if let Some(fields) = data.as_object_mut() {
+        fields.insert("community_id".into(), p["community_id"].clone());
+    }
+    serde_json::json!({
+        "type": p["type"],
+        "timestamp": p["timestamp"],
+        "data": data,
+    })
+    .to_string()
 }

@@ -15,7 +15,8 @@ pub struct EndpointBody {
     pub url: String,
     /// What it is, for the partner's own people (up to 200 characters).
     pub description: Option<String>,
-    /// Event types it receives (`request.submitted`, …); empty or absent for all of them.
+    /// Event types it receives (`request.submitted`, `meeting.held`, …); empty or absent for
+    /// all of them.
     pub event_types: Option<Vec<String>>,
     /// Switched on (default true).
     pub enabled: Option<bool>,
@@ -152,8 +153,8 @@ pub struct MessageView {
     /// Its event type.
     #[schema(example = "request.dispatched")]
     pub event_type: String,
-    /// The request it is about.
-    pub request_id: i64,
+    /// The request it is about; absent for grid work (a meeting, a hazard).
+    pub request_id: Option<i64>,
     /// Where it stands.
     pub status: MessageStatusDto,
     /// Attempts so far (since the last redelivery by hand).

@@ -2,17 +2,22 @@
 
 use std::collections::BTreeSet;
 
+use super::Topic;
 use crate::request::EventKind;
 
-/// True for the events partners may subscribe to: the life of a request. Content moderation
-/// (`request.content_flagged`, `request.content_reviewed`) is our staff's business.
-pub fn published_to_partners(kind: EventKind) -> bool {
-    !matches!(kind, EventKind::ContentFlagged | EventKind::ContentReviewed)
+/// True for the events partners may subscribe to: the life of a request and the grid's work.
+/// Content moderation (`request.content_flagged`, `request.content_reviewed`) is our staff's
+/// business.
+pub fn published_to_partners(topic: impl Into<Topic>) -> bool {
+    !matches!(
+        topic.into(),
+        Topic::Request(EventKind::ContentFlagged | EventKind::ContentReviewed)
+    )
 }
 
 /// The event types an endpoint asked for; empty means every published type.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EventFilter(BTreeSet<EventKind>);
+pub struct EventFilter(BTreeSet<Topic>);
 
 /// An event type that does not exist or is not published to partners.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,12 +25,12 @@ pub struct EventFilter(BTreeSet<EventKind>);
 pub struct UnknownEventType(pub String);
 
 impl EventFilter {
-    /// Parses event type names (`request.submitted`…); repeats are ignored.
+    /// Parses event type names (`request.submitted`, `meeting.held`…); repeats are ignored.
     pub fn parse<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Self, UnknownEventType> {
         names
             .into_iter()
             .map(|n| {
-                EventKind::parse(n)
+                Topic::parse(n)
                     .filter(|k| published_to_partners(*k))
                     .ok_or_else(|| UnknownEventType(n.to_owned()))
             })
@@ -41,7 +46,7 @@ impl EventFilter {
         let known = names
             .into_iter()
             .inspect(|_| any = true)
-            .filter_map(|n| EventKind::parse(n).filter(|k| published_to_partners(*k)))
+            .filter_map(|n| Topic::parse(n).filter(|k| published_to_partners(*k)))
             .collect::<BTreeSet<_>>();
         match (any, known.is_empty()) {
             (false, _) => StoredFilter::Takes(EventFilter::default()),
@@ -51,7 +56,8 @@ impl EventFilter {
     }
 
     /// True when the endpoint gets events of this kind.
-    pub fn accepts(&self, kind: EventKind) -> bool {
+    pub fn accepts(&self, kind: impl Into<Topic>) -> bool {
+        let kind = kind.into();
         published_to_partners(kind) && (self.0.is_empty() || self.0.contains(&kind))
     }
 
@@ -74,7 +80,7 @@ pub enum StoredFilter {
 
 impl StoredFilter {
     /// True when the endpoint gets events of this kind.
-    pub fn accepts(&self, kind: EventKind) -> bool {
+    pub fn accepts(&self, kind: impl Into<Topic>) -> bool {
         match self {
             StoredFilter::Takes(f) => f.accepts(kind),
             StoredFilter::Nothing => false,
@@ -113,6 +119,17 @@ mod tests {
         let gone = EventFilter::stored(["request.retired"]);
         assert_eq!(gone, StoredFilter::Nothing);
         assert!(!gone.accepts(EventKind::Submitted));
+    }
+
+    #[test]
+    fn grid_work_is_published_and_filtered_like_requests() {
+        use crate::grid_event::GridEventKind;
+        assert!(EventFilter::default().accepts(GridEventKind::MeetingHeld));
+        let f = EventFilter::parse(["meeting.held", "request.closed"]).unwrap();
+        assert!(f.accepts(GridEventKind::MeetingHeld));
+        assert!(!f.accepts(GridEventKind::HazardReported));
+        assert!(f.accepts(EventKind::Closed));
+        assert_eq!(f.names(), ["meeting.held", "request.closed"]);
     }
 
     #[test]

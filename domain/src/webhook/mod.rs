@@ -5,9 +5,11 @@
 mod address;
 mod filter;
 mod schedule;
+mod topic;
 
 pub use address::is_public_address;
 pub use filter::{EventFilter, StoredFilter, UnknownEventType, published_to_partners};
 pub use schedule::{
     Answer, DISABLE_AFTER, MAX_ATTEMPTS, RETRY_DELAYS, Verdict, judge, retry_delay, should_disable,
 };
+pub use topic::Topic;

@@ -57,8 +57,8 @@ pub struct NewMessage<'a> {
     pub msg_id: &'a str,
     /// The outbox row it was made from.
     pub outbox_id: i64,
-    /// The request it is about.
-    pub request_id: i64,
+    /// The request it is about; none for grid work (a meeting, a hazard).
+    pub request_id: Option<i64>,
     /// Its event type.
     pub event_type: &'a str,
     /// The JSON body, exactly as it will be signed and sent.
@@ -74,8 +74,8 @@ pub struct Message {
     pub endpoint_id: i64,
     /// The `webhook-id`.
     pub msg_id: String,
-    /// The request.
-    pub request_id: i64,
+    /// The request; none for grid work.
+    pub request_id: Option<i64>,
     /// Its event type.
     pub event_type: String,
     /// The JSON body.
@@ -102,7 +102,7 @@ struct Row {
     id: i64,
     endpoint_id: i64,
     msg_id: String,
-    request_id: i64,
+    request_id: Option<i64>,
     event_type: String,
     body: String,
     status: String,
@@ -244,7 +244,8 @@ type EndpointParts = (
 
 /// True for a message with no earlier unfinished message of the same request for the same
 /// endpoint: events of one request reach an endpoint in order. "Earlier" is the event's order
-/// (the outbox's), not the message's: a replay makes messages late for early events.
+/// (the outbox's), not the message's: a replay makes messages late for early events. Grid work
+/// (no request) is never held: NULL equals nothing.
 fn first_in_line() -> diesel::expression::SqlLiteral<Bool> {
     sql::<Bool>(
         "NOT EXISTS (SELECT 1 FROM webhook_messages AS earlier \
