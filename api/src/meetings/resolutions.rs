@@ -20,7 +20,11 @@ use crate::validation::Fields;
 const MAX_ITEMS: usize = 20;
 
 /// A resolution's text, agreement and items (title, owner, due day), as parsed.
-type Parsed = (String, Option<NewAgreement>, Vec<(String, Owner, NaiveDate)>);
+type Parsed = (
+    String,
+    Option<NewAgreement>,
+    Vec<(String, Owner, NaiveDate)>,
+);
 
 /// An action item's owner as parsed: a user (checked against the participants later) or a name.
 enum Owner {

@@ -347,6 +347,56 @@ async fn the_tilting_wall_joint_meeting_resolves_the_requests(backend: Backend) 
         .await;
     assert_eq!(res.code(), "meeting.closed");
 
+    // The outbox carries the meeting's events, with ids, dates and counts but nobody's name.
+    let since = *START - chrono::Duration::days(1);
+    let events = app
+        .state
+        .db
+        .read(move |conn| {
+            let node =
+                linli_persistence::org::get_node(conn, linli_domain::OrgNodeId(community_id))?;
+            Ok(linli_persistence::outbox::since(
+                conn, &node.path, since, 0, 1000,
+            )?)
+        })
+        .await
+        .unwrap();
+    let meeting_events: Vec<&Value> = events
+        .iter()
+        .map(|e| &e.payload)
+        .filter(|p| p["type"].as_str().unwrap_or("").starts_with("meeting."))
+        .collect();
+    let types: Vec<&str> = meeting_events
+        .iter()
+        .map(|p| p["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "meeting.scheduled",
+            "meeting.held",
+            "meeting.agreement_signed",
+            "meeting.action_item_completed",
+            "meeting.action_item_completed",
+        ]
+    );
+    assert_eq!(meeting_events[0]["data"]["meeting_id"], id);
+    assert_eq!(meeting_events[0]["community_id"], community_id);
+    assert_eq!(
+        meeting_events[4]["data"]["resolved_request_ids"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    for e in &meeting_events {
+        let text = e.to_string();
+        assert!(
+            !text.contains("王律师") && !text.contains("13912345678") && !text.contains("5678"),
+            "{text}"
+        );
+    }
+
     // The figures.
     let stats = app
         .get(

@@ -1,16 +1,25 @@
 use chrono::{DateTime, Utc};
 use linli_domain::OrgNodeId;
+use linli_domain::grid_event::GridEventKind;
 use linli_domain::meeting::MeetingEventKind;
 
 use crate::connection::DbConnection;
 use crate::error::StoreError;
 
-/// Publishes a meeting event for partner platforms, in the caller's transaction. `data` holds
-/// ids, kinds, dates and counts only — never a person's name, phone or free text.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "the signature of the shared outbox::publish it stands in for"
-)]
+/// The outbox's name for a meeting event.
+fn grid_kind(kind: MeetingEventKind) -> GridEventKind {
+    match kind {
+        MeetingEventKind::Scheduled => GridEventKind::MeetingScheduled,
+        MeetingEventKind::Held => GridEventKind::MeetingHeld,
+        MeetingEventKind::Cancelled => GridEventKind::MeetingCancelled,
+        MeetingEventKind::AgreementSigned => GridEventKind::AgreementSigned,
+        MeetingEventKind::ActionItemCompleted => GridEventKind::ActionItemCompleted,
+    }
+}
+
+/// Publishes a meeting event for partner platforms through the outbox, in the caller's
+/// transaction. `data` holds ids, kinds, dates and counts only — never a person's name, phone or
+/// free text.
 pub fn publish(
     conn: &mut DbConnection,
     community: OrgNodeId,
@@ -18,9 +27,24 @@ pub fn publish(
     data: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    // The outbox takes grid-work events once the shared `outbox::publish` lands; until then the
-    // event is only traced (ids and counts, no personal data).
-    let _ = conn;
-    tracing::debug!(community = community.0, kind = kind.as_str(), %data, at = %now, "meeting event");
+    crate::outbox::publish(conn, community.0, grid_kind(kind), data, now)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meeting_events_keep_their_names_in_the_outbox() {
+        for k in [
+            MeetingEventKind::Scheduled,
+            MeetingEventKind::Held,
+            MeetingEventKind::Cancelled,
+            MeetingEventKind::AgreementSigned,
+            MeetingEventKind::ActionItemCompleted,
+        ] {
+            assert_eq!(grid_kind(k).as_str(), k.as_str());
+        }
+    }
 }
