@@ -105,6 +105,7 @@ pub fn take(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> Result<bool
 /// caller's transaction, so that it is published exactly when the change it tells of commits.
 /// `data` reaches partner platforms as the webhook's `data`: ids, kinds, dates and counts, never
 /// a resident's name, phone or words. Returns the row's id.
+#[allow(clippy::needless_pass_by_value, reason = "built for this call")]
 pub fn publish(
     conn: &mut DbConnection,
     community_id: i64,
