@@ -10,6 +10,7 @@ pub mod category;
 pub mod content;
 pub mod grid_event;
 pub mod ids;
+pub mod meeting;
 pub mod notify;
 pub mod open311;
 pub mod org;

@@ -11,6 +11,7 @@ pub mod butlers;
 pub mod categories;
 pub mod connection;
 pub mod error;
+pub mod meetings;
 pub mod migrate;
 pub mod names;
 pub mod notifications;

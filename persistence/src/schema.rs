@@ -526,3 +526,100 @@ diesel::allow_tables_to_appear_in_same_query!(
     work_logs,
     org_nodes,
 );
+
+diesel::table! {
+    meetings (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        org_node_id -> BigInt,
+        node_path -> Text,
+        kind -> Text,
+        status -> Text,
+        title -> Text,
+        starts_at -> Timestamp,
+        place -> Text,
+        organiser_id -> BigInt,
+        agenda -> Nullable<Text>,
+        minutes -> Nullable<Text>,
+        held_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+        version -> Integer,
+        idempotency_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_participants (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        community_id -> BigInt,
+        role -> Text,
+        user_id -> Nullable<BigInt>,
+        party_name -> Nullable<Text>,
+        party_organisation -> Nullable<Text>,
+        party_kind -> Nullable<Text>,
+        contact_phone_enc -> Nullable<Text>,
+        contact_phone_masked -> Nullable<Text>,
+        attended -> Nullable<Bool>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_requests (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        request_id -> BigInt,
+        community_id -> BigInt,
+        linked_by -> BigInt,
+        linked_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    meeting_resolutions (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        community_id -> BigInt,
+        text -> Text,
+        decided_at -> Timestamp,
+        resolves_requests -> Bool,
+        agreement_parties -> Nullable<Text>,
+        agreement_text -> Nullable<Text>,
+        agreement_signed_on -> Nullable<Date>,
+        agreement_url -> Nullable<Text>,
+        settled_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_action_items (id) {
+        id -> BigInt,
+        resolution_id -> BigInt,
+        meeting_id -> BigInt,
+        community_id -> BigInt,
+        title -> Text,
+        owner_user_id -> Nullable<BigInt>,
+        owner_name -> Nullable<Text>,
+        due_on -> Date,
+        status -> Text,
+        note -> Nullable<Text>,
+        finished_by -> Nullable<BigInt>,
+        finished_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    meetings,
+    meeting_participants,
+    meeting_requests,
+    meeting_resolutions,
+    meeting_action_items,
+);

@@ -6,6 +6,7 @@ pub mod butlers;
 pub mod categories;
 pub mod health;
 pub mod me_data;
+pub mod meetings;
 pub mod notifications;
 pub mod open311;
 pub mod org;
@@ -54,7 +55,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(me_data::configure)
                 .configure(stats::configure)
                 .configure(butlers::configure)
-                .configure(work_logs::configure),
+                .configure(work_logs::configure)
+                .configure(meetings::configure),
         )
         .service(
             scope("/open311/v2")

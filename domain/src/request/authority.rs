@@ -29,6 +29,8 @@ pub(crate) fn may(actor: &Actor, req: &Request, cmd: &Command) -> bool {
             req.submitted_by == actor.user_id || (req.channel.is_staff_entered() && community)
         }
         Command::Supervise => street || over(RoleKind::DistrictAdmin),
+        // Whoever administers the building follows the meeting that settled it.
+        Command::ResolveByAgreement { .. } => actor.administers(&req.building_path),
     }
 }
 

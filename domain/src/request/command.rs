@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use crate::meeting::MeetingId;
 use crate::request::Assignee;
 
 /// The resident's verdict on a resolved request (回访 / 满意度).
@@ -94,4 +95,10 @@ pub enum Command {
     Close,
     /// 督办: street staff or the district flag an overdue request.
     Supervise,
+    /// 办结 by a meeting's agreement: the staff following a meeting finished the last action
+    /// item of a resolution that settles the requests the meeting concerns.
+    ResolveByAgreement {
+        /// The meeting whose agreement settled it.
+        meeting_id: MeetingId,
+    },
 }

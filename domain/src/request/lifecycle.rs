@@ -93,6 +93,7 @@ pub fn action_name(cmd: &Command) -> &'static str {
         Command::Reopen => "reopen",
         Command::Close => "close",
         Command::Supervise => "supervise",
+        Command::ResolveByAgreement { .. } => "resolve_by_agreement",
     }
 }
 
@@ -241,6 +242,20 @@ pub fn decide(
             next.status = Closed;
             next.closed_at = Some(now);
             vec![event(EventKind::Closed, json!({ "reason": "staff" }))]
+        }
+        Command::ResolveByAgreement { meeting_id } => {
+            require(
+                req,
+                cmd,
+                &[Submitted, Escalated, Dispatched, Claimed, InProgress],
+            )?;
+            // The handler (if any) stays on record; the meeting answered for it.
+            next.responded_at = req.responded_at.or(Some(now));
+            resolve(&mut next, actor, now);
+            vec![event(
+                EventKind::Resolved,
+                json!({ "on_spot": false, "by_meeting": meeting_id }),
+            )]
         }
         Command::Supervise => {
             let overdue = req.overdue_at.is_some() || request_overdue(req, now);
@@ -409,3 +424,6 @@ fn stamp(t: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod agreement_tests;

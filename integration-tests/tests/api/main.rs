@@ -12,6 +12,7 @@ mod content;
 mod health;
 mod households;
 mod instances;
+mod meetings;
 mod notifications;
 mod open311;
 mod openapi;

@@ -40,7 +40,7 @@ fn dispatch_to_volunteer() -> Command {
 
 /// Where each action leads from each status, as the product issue states it; any status not
 /// listed refuses the action. Written out, not derived from the code under test.
-const TABLE: [(&str, &[(RequestStatus, RequestStatus)]); 13] = [
+const TABLE: [(&str, &[(RequestStatus, RequestStatus)]); 14] = [
     (
         "dispatch",
         &[(Submitted, Dispatched), (Escalated, Dispatched)],
@@ -94,6 +94,16 @@ const TABLE: [(&str, &[(RequestStatus, RequestStatus)]); 13] = [
             (InProgress, InProgress),
         ],
     ),
+    (
+        "resolve_by_agreement",
+        &[
+            (Submitted, Resolved),
+            (Escalated, Resolved),
+            (Dispatched, Resolved),
+            (Claimed, Resolved),
+            (InProgress, Resolved),
+        ],
+    ),
 ];
 
 /// Each command with an actor allowed it on the fixture request whatever its status.
@@ -122,6 +132,12 @@ fn rightful() -> Vec<(Command, Actor)> {
         (Command::Reopen, resident()),
         (Command::Close, community()),
         (Command::Supervise, street()),
+        (
+            Command::ResolveByAgreement {
+                meeting_id: crate::meeting::MeetingId(7),
+            },
+            community(),
+        ),
     ]
 }
 
@@ -829,7 +845,8 @@ fn action_names_are_stable() {
             "rate",
             "reopen",
             "close",
-            "supervise"
+            "supervise",
+            "resolve_by_agreement",
         ]
     );
 }
