@@ -13,7 +13,7 @@ on_both_backends!(
     the_tilting_wall_joint_meeting_resolves_the_requests,
     two_staff_editing_the_minutes_at_once_one_wins,
     scope_overdue_items_and_finished_meetings,
-    the_demo_records_eleven_meetings_with_the_wall_agreement,
+    the_demo_records_eleven_meetings_and_the_wall_agreement_in_progress,
 );
 
 async fn user_id(app: &TestApp, token: &str) -> i64 {
@@ -664,7 +664,7 @@ async fn scope_overdue_items_and_finished_meetings(backend: Backend) {
     assert_eq!(cancelled.expect(200)["items"].as_array().unwrap().len(), 1);
 }
 
-async fn the_demo_records_eleven_meetings_with_the_wall_agreement(backend: Backend) {
+async fn the_demo_records_eleven_meetings_and_the_wall_agreement_in_progress(backend: Backend) {
     let app = spawn_with(
         backend,
         Spawn {
@@ -679,9 +679,10 @@ async fn the_demo_records_eleven_meetings_with_the_wall_agreement(backend: Backe
     assert_eq!(t["meetings"], 11, "{t}");
     assert_eq!(t["deliberation"], 10);
     assert_eq!(t["joint"], 1);
-    assert_eq!(t["closed"], 11);
+    assert_eq!(t["closed"], 10);
+    assert_eq!(t["held"], 1, "the wall's is held, its last item open");
     assert_eq!(t["agreements"], 1);
-    assert_eq!(t["requests_resolved"], 1);
+    assert_eq!(t["requests_resolved"], 0);
     let joint = app.get("/api/v1/meetings?kind=joint", &community).await;
     let id = joint.expect(200)["items"][0]["id"].as_i64().unwrap();
     let wall = app.get(&format!("/api/v1/meetings/{id}"), &community).await;
@@ -696,14 +697,34 @@ async fn the_demo_records_eleven_meetings_with_the_wall_agreement(backend: Backe
     );
     let r = &wall["resolutions"][0];
     assert_eq!(r["agreement"]["parties"].as_array().unwrap().len(), 2);
-    assert!(
-        r["action_items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["status"] == "done" && i["done_on_time"] == true)
-    );
+    let items = r["action_items"].as_array().unwrap();
+    assert_eq!(items[0]["status"], "done");
+    assert_eq!(items[1]["status"], "open");
     let request = wall["requests"][0]["request_id"].as_i64().unwrap();
+    let status = |d: &Value| d["status"].as_str().unwrap().to_owned();
+    let before = app
+        .get(&format!("/api/v1/requests/{request}"), &community)
+        .await;
+    assert_ne!(
+        status(before.expect(200)),
+        "resolved",
+        "the seed's one open request"
+    );
+
+    // The wall rebuilt: the last item resolves the request through the agreement.
+    let done = app
+        .post(
+            &format!(
+                "/api/v1/meetings/{id}/action-items/{}/complete",
+                items[1]["id"]
+            ),
+            &community,
+            json!({"note": "围墙已重建并验收"}),
+        )
+        .await;
+    let done = done.expect(200).clone();
+    assert_eq!(done["resolved_requests"], json!([request]));
+    assert_eq!(done["meeting"]["status"], "closed");
     let detail = app
         .get(&format!("/api/v1/requests/{request}"), &community)
         .await;
