@@ -20,6 +20,7 @@ mod org;
 mod partner_requests;
 mod partners;
 mod printables;
+mod privacy_logs;
 mod rate_limits;
 mod registry;
 mod registry_import;

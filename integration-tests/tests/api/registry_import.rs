@@ -10,6 +10,7 @@ use crate::org::{building_id, demo_ids};
 on_both_backends!(
     a_file_with_bad_rows_stores_nothing_and_names_each_bad_row,
     a_register_of_thousands_imports_in_one_call,
+    an_excel_workbook_imports_like_a_csv,
 );
 
 async fn upload(app: &TestApp, token: &str, node: i64, content_type: &str, body: Vec<u8>) -> Res {
@@ -278,4 +279,61 @@ async fn a_register_of_thousands_imports_in_one_call(backend: Backend) {
     let items = found.expect(200)["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["residents"][0]["name"], "居*****0");
+}
+
+/// `fixtures/households.xlsx` is written by `fixtures/make_xlsx.py` the way Excel saves a
+/// register: shared strings, years, rooms and a mobile number typed as numbers, an empty cell
+/// here and there, and a second sheet that is not the register.
+async fn an_excel_workbook_imports_like_a_csv(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, _, community_id) = demo_ids(&app).await;
+    let community = app.login("community").await;
+    let workbook = include_bytes!("../../fixtures/households.xlsx").to_vec();
+    let res = upload(
+        &app,
+        &community,
+        community_id,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        workbook,
+    )
+    .await;
+    let report = res.expect(201).clone();
+    assert_eq!(report["households"], 2);
+    assert_eq!(report["residents"], 3);
+    assert_eq!(report["care_tags"], 1);
+
+    let needs = app
+        .get(
+            &format!("/api/v1/org/nodes/{community_id}/care-needs?tag=elderly_living_alone"),
+            &community,
+        )
+        .await;
+    let items = needs.expect(200)["items"].as_array().unwrap().clone();
+    let zheng = items
+        .iter()
+        .find(|i| {
+            i["household"]["name"] == "7单元701" && i["household"]["building_code"] == "DX-14-1"
+        })
+        .expect("the imported elderly resident living alone");
+    let household = zheng["household"]["id"].as_i64().unwrap();
+    // Numbers typed into cells come back as the digits the office typed, not as 1.38e10.
+    let plain = app
+        .get(
+            &format!("/api/v1/households/{household}/registry?reveal=true&purpose=import-check"),
+            &community,
+        )
+        .await;
+    let plain = plain.expect(200).clone();
+    let residents = plain["residents"].as_array().unwrap();
+    let head = residents
+        .iter()
+        .find(|r| r["name"] == "郑桂芳")
+        .expect("the head of the household");
+    assert_eq!(head["phone"], "13822223333");
+    assert_eq!(head["birth_year"], 1938);
+    assert!(
+        residents
+            .iter()
+            .any(|r| r["name"] == "郑小军" && r["phone"].is_null())
+    );
 }
