@@ -515,6 +515,7 @@ diesel::table! {
         request_id -> Nullable<BigInt>,
         converted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        idempotency_key -> Nullable<Text>,
     }
 }
 

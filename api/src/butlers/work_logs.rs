@@ -386,12 +386,19 @@ fn locate(
 }
 
 /// Records a log (and, for a hazard fixed on the spot, its request, resolved on the spot).
+///
+/// With an `Idempotency-Key` the author used before, nothing new is stored and the first log
+/// is answered (`true`): a retry never logs twice, nor files a fixed hazard twice.
 pub async fn record(
     state: &AppState,
     actor: Actor,
     body: NewWorkLogBody,
-) -> Result<WorkLogView, ApiError> {
+    key: Option<String>,
+) -> Result<(WorkLogView, bool), ApiError> {
     let now = state.clock.now();
+    if let Some(id) = earlier(state, actor.user_id, key.clone()).await? {
+        return Ok((view(state, id).await?, true));
+    }
     let c = check(&body, now)?;
     let (building_code, household) = (c.building.clone(), c.household);
     let actor = std::sync::Arc::new(actor);
@@ -448,6 +455,7 @@ pub async fn record(
             .map(|p| p.as_str().to_owned())
             .collect(),
         fixed_on_spot: c.fixed_on_spot,
+        idempotency_key: key.clone(),
     };
     let filing = if c.fixed_on_spot {
         let description = Description::parse(&linli_domain::butler::request_text(
@@ -478,20 +486,56 @@ pub async fn record(
         None
     };
     let tz = state.tz;
-    let id = state
+    let author = actor.user_id;
+    let written = state
         .db
         .write(move |conn| {
             linli_persistence::tx::transaction(conn, |conn| {
-                let id = work_logs::insert(conn, &new, now)?;
+                // In a savepoint: the same key at the same moment (another instance) loses here,
+                // and on PostgreSQL the failed insert must not spoil the transaction.
+                let id = match linli_persistence::tx::transaction(conn, |conn| {
+                    work_logs::insert(conn, &new, now)
+                }) {
+                    Ok(id) => id,
+                    Err(StoreError::Duplicate("idempotency_key")) => return Ok(None),
+                    Err(e) => return Err(e.into()),
+                };
                 let request = match &filing {
                     Some(f) => Some(convert::file(conn, id, f, &actor, true, tz, now)?),
                     None => None,
                 };
                 super::events::recorded(conn, &new, id, request, now)?;
-                Ok::<_, ApiError>(id)
+                Ok::<_, ApiError>(Some(id))
             })
         })
         .await?;
+    match written {
+        Some(id) => Ok((view(state, id).await?, false)),
+        None => match earlier(state, author, key).await? {
+            Some(id) => Ok((view(state, id).await?, true)),
+            None => Err(ApiError::internal(anyhow::anyhow!(
+                "an idempotency key clashed but its log is not there"
+            ))),
+        },
+    }
+}
+
+/// The log this author recorded under `key`, if they sent one and did.
+async fn earlier(
+    state: &AppState,
+    author: UserId,
+    key: Option<String>,
+) -> Result<Option<i64>, ApiError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    state
+        .db
+        .read(move |conn| Ok(work_logs::find_by_key(conn, author, &key)?))
+        .await
+}
+
+async fn view(state: &AppState, id: i64) -> Result<WorkLogView, ApiError> {
     state
         .db
         .read(move |conn| Ok(work_logs::get(conn, id)?.into()))

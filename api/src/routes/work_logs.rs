@@ -1,7 +1,7 @@
 //! Routes: butlers' and grid workers' work logs (入户走访, 隐患排查, …), turning one into a
 //! request, and the grid-work rates.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
@@ -10,6 +10,7 @@ use crate::butlers::rates::{GridWorkParams, GridWorkStats, grid_work};
 use crate::butlers::work_logs::{self, NewWorkLogBody, WorkLogPage, WorkLogParams, WorkLogView};
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::{Json, Query};
+use crate::requests::submit::idempotency_key;
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -24,7 +25,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 /// Records a work log (the building's butlers and its grid's workers). A hazard inspection
 /// names the place, the hazard's kind and severity; one `fixed_on_spot` is filed as a request
 /// (channel `butler`) and resolved on the spot by the caller, with the log, in one transaction.
-#[utoipa::path(tag = "work_logs", security(("bearer" = [])), request_body = NewWorkLogBody, responses(
+/// With an `Idempotency-Key` the caller used before, the first log is answered again (with
+/// `Idempotent-Replayed: true`) and nothing is stored or filed twice.
+#[utoipa::path(tag = "work_logs", security(("bearer" = [])), request_body = NewWorkLogBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1–255 visible ASCII characters, per author")),
+    responses(
     (status = 201, body = WorkLogView),
     (status = 403, description = "Not a butler of the building nor a worker of its grid (`work_log.forbidden`)", body = ErrorEnvelope),
     (status = 422, description = "Invalid fields (every bad field listed): hazard fields missing on a hazard or given on another kind, unknown building or household", body = ErrorEnvelope),
@@ -33,10 +38,20 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
+    req: HttpRequest,
     body: Json<NewWorkLogBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let log = work_logs::record(&state, auth.actor, body.0).await?;
-    Ok(HttpResponse::Created().json(log))
+    let raw_key = req
+        .headers()
+        .get("Idempotency-Key")
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let key = idempotency_key(raw_key)?;
+    let (log, replayed) = work_logs::record(&state, auth.actor, body.0, key).await?;
+    let mut res = HttpResponse::Created();
+    if replayed {
+        res.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(res.json(log))
 }
 
 /// The logs the caller sees (their own; their buildings', grid's, community's…), newest first.

@@ -12,6 +12,7 @@ on_both_backends!(
     a_butler_logs_a_hazard_converts_it_and_the_request_carries_the_link,
     a_hazard_fixed_on_the_spot_is_resolved_at_once_by_the_butler,
     a_double_click_makes_one_request,
+    a_retried_fix_on_the_spot_is_logged_and_filed_once,
     visits_and_concerns_are_logged_in_scope,
     the_grid_work_rates_count_visits_and_hazards,
     the_demo_history_has_visits_and_hazards,
@@ -486,4 +487,64 @@ async fn the_demo_history_has_visits_and_hazards(backend: Backend) {
     assert_eq!(r["status"], "resolved");
     assert_eq!(r["assignee"]["id"], fixed["author"]["id"]);
     assert_eq!(r["work_log_id"], fixed["id"]);
+}
+
+/// A butler's phone sends "fixed on the spot" again (a double tap, a lost answer), several times
+/// at once and once more later, under one `Idempotency-Key`: one log, one resolved request.
+async fn a_retried_fix_on_the_spot_is_logged_and_filed_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let butler = app.login("butler-txdsh-1").await;
+    let community = app.login("community").await;
+    let before = requests_of(&app, &community).await.len();
+    let mut body = hazard("DX-01-1");
+    body["fixed_on_spot"] = json!(true);
+    let send = |key: &'static str| {
+        let (app, butler, body) = (&app, &butler, body.clone());
+        async move {
+            let res = app
+                .client
+                .post(app.url("/api/v1/work-logs"))
+                .bearer_auth(butler)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+                .expect("the server answers");
+            let replayed = res.headers().contains_key("idempotent-replayed");
+            let status = res.status().as_u16();
+            let body: Value = res.json().await.unwrap();
+            (status, replayed, body)
+        }
+    };
+    let answers = join_all((0..5).map(|_| send("fix-7f3a"))).await;
+    let again = send("fix-7f3a").await;
+    let mut ids: Vec<(i64, i64)> = Vec::new();
+    let mut fresh = 0;
+    for (status, replayed, body) in answers.iter().chain([&again]) {
+        assert_eq!(*status, 201, "{body:#}");
+        fresh += usize::from(!replayed);
+        ids.push((
+            body["id"].as_i64().unwrap(),
+            body["request_id"].as_i64().unwrap(),
+        ));
+    }
+    assert_eq!(fresh, 1, "one answer made it, the others replayed it");
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert!(again.1, "the later retry is a replay");
+    assert_eq!(requests_of(&app, &community).await.len(), before + 1);
+    // Another key is another log.
+    let (status, replayed, other) = send("fix-7f3b").await;
+    assert_eq!((status, replayed), (201, false));
+    assert_ne!(other["id"].as_i64().unwrap(), ids[0].0);
+    let bad = app
+        .client
+        .post(app.url("/api/v1/work-logs"))
+        .bearer_auth(&butler)
+        .header("Idempotency-Key", "")
+        .json(&hazard("DX-01-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 422);
 }

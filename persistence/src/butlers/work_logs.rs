@@ -13,7 +13,7 @@ use linli_domain::org::NodePath;
 use linli_domain::{OrgNodeId, RequestId, UserId};
 
 use crate::connection::{DbConnection, MultiBackend};
-use crate::error::{StoreError, corrupt};
+use crate::error::{StoreError, corrupt, on_unique};
 use crate::names;
 use crate::org::subtree_bounds;
 use crate::schema::work_logs as wl;
@@ -50,6 +50,8 @@ pub struct NewWorkLog {
     pub photo_urls: Vec<String>,
     /// A hazard fixed there and then.
     pub fixed_on_spot: bool,
+    /// The author's `Idempotency-Key`, when they sent one.
+    pub idempotency_key: Option<String>,
 }
 
 /// A stored log with names.
@@ -127,7 +129,7 @@ pub fn insert(
     new: &NewWorkLog,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    Ok(diesel::insert_into(wl::table)
+    diesel::insert_into(wl::table)
         .values((
             (
                 wl::community_id.eq(new.community_id.0),
@@ -150,10 +152,26 @@ pub fn insert(
                         .expect("a list of strings serialises")),
                 wl::fixed_on_spot.eq(new.fixed_on_spot),
                 wl::created_at.eq(to_db(now)),
+                wl::idempotency_key.eq(&new.idempotency_key),
             ),
         ))
         .returning(wl::id)
-        .get_result(conn)?)
+        .get_result(conn)
+        .map_err(|e| on_unique(e, &[("idempotency_key", "idempotency_key")]))
+}
+
+/// The log an author recorded under this `Idempotency-Key`, if any.
+pub fn find_by_key(
+    conn: &mut DbConnection,
+    author: UserId,
+    key: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(wl::table
+        .filter(wl::author_id.eq(author.0))
+        .filter(wl::idempotency_key.eq(key))
+        .select(wl::id)
+        .first(conn)
+        .optional()?)
 }
 
 /// One log.
