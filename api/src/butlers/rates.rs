@@ -10,13 +10,13 @@ use linli_domain::butler::WorkLogKind;
 use linli_domain::request::Visibility;
 use linli_domain::time::{Period, local_month};
 use linli_persistence::butlers::work_logs::{LogRateRow, rate_rows};
-use linli_persistence::{StoreError, names, org};
+use linli_persistence::names;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::wire::WorkLogKindDto;
-use crate::error::{ApiError, Msg};
-use crate::requests::rates::StatsNode;
+use crate::error::ApiError;
+use crate::requests::rates::{StatsNode, stats_node};
 use crate::state::AppState;
 use crate::validation::Fields;
 
@@ -122,16 +122,6 @@ fn add(f: &mut GridWorkFigures, r: &LogRateRow) {
     }
 }
 
-fn forbidden() -> ApiError {
-    ApiError::forbidden(
-        "stats.forbidden",
-        Msg::new(
-            "您无权查看该范围的统计",
-            "You may not see figures for this node",
-        ),
-    )
-}
-
 /// The grid-work figures for a node the actor oversees.
 pub async fn grid_work(
     state: &AppState,
@@ -157,24 +147,7 @@ pub async fn grid_work(
         .db
         .read(move |conn| {
             let visibility = Visibility::of(&actor);
-            let node = match p.node {
-                Some(id) => match org::get_node(conn, OrgNodeId(id)) {
-                    Ok(n) => n,
-                    Err(StoreError::NotFound) => return Err(forbidden()),
-                    Err(e) => return Err(e.into()),
-                },
-                None => {
-                    let top = visibility
-                        .subtrees
-                        .iter()
-                        .min_by_key(|p| p.ids().len())
-                        .ok_or_else(forbidden)?;
-                    org::get_node(conn, top.node_id())?
-                }
-            };
-            if !visibility.subtrees.iter().any(|s| s.contains(&node.path)) {
-                return Err(forbidden());
-            }
+            let node = stats_node(conn, &visibility, p.node)?;
             let rows = rate_rows(conn, &node.path, from, before)?;
             let mut totals = GridWorkFigures::default();
             let mut kinds: BTreeMap<WorkLogKind, i64> =

@@ -127,6 +127,34 @@ pub struct StatsResponse {
     pub groups: Vec<GroupView>,
 }
 
+/// The node figures are asked for: the one named, or the widest the caller sees; refused when
+/// it lies outside what they see (or does not exist: the same answer, so ids are not probed).
+pub(crate) fn stats_node(
+    conn: &mut linli_persistence::DbConnection,
+    visibility: &Visibility,
+    asked: Option<i64>,
+) -> Result<org::OrgNode, ApiError> {
+    let node = match asked {
+        Some(id) => match org::get_node(conn, OrgNodeId(id)) {
+            Ok(n) => n,
+            Err(StoreError::NotFound) => return Err(forbidden()),
+            Err(e) => return Err(e.into()),
+        },
+        None => {
+            let top = visibility
+                .subtrees
+                .iter()
+                .min_by_key(|p| p.ids().len())
+                .ok_or_else(forbidden)?;
+            org::get_node(conn, top.node_id())?
+        }
+    };
+    if !visibility.subtrees.iter().any(|s| s.contains(&node.path)) {
+        return Err(forbidden());
+    }
+    Ok(node)
+}
+
 fn forbidden() -> ApiError {
     ApiError::forbidden(
         "stats.forbidden",
@@ -163,24 +191,7 @@ pub async fn request_rates(
         .db
         .read(move |conn| {
             let visibility = Visibility::of(&actor);
-            let node = match p.node {
-                Some(id) => match org::get_node(conn, OrgNodeId(id)) {
-                    Ok(n) => n,
-                    Err(StoreError::NotFound) => return Err(forbidden()),
-                    Err(e) => return Err(e.into()),
-                },
-                None => {
-                    let top = visibility
-                        .subtrees
-                        .iter()
-                        .min_by_key(|p| p.ids().len())
-                        .ok_or_else(forbidden)?;
-                    org::get_node(conn, top.node_id())?
-                }
-            };
-            if !visibility.subtrees.iter().any(|s| s.contains(&node.path)) {
-                return Err(forbidden());
-            }
+            let node = stats_node(conn, &visibility, p.node)?;
             let rows = rate_rows(conn, &visibility, Some(&node.path), from, before)?;
             let totals = rates(rows.iter().map(|r| &r.input), now);
             let groups = match p.group_by {
