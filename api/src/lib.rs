@@ -19,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod fallback;
 pub mod i18n;
+pub mod idempotency;
 pub mod meetings;
 pub mod notify;
 pub mod open311;

@@ -28,7 +28,7 @@ use super::partner_view::{
     PartnerRequestView, PartnerTimelineEntry, partner_timeline_entry, partner_view,
 };
 use super::submit::{
-    Common, Prepared, RawCommon, Resolved, canonical_hash, check_common, find_category,
+    Common, Prepared, RawCommon, Resolved, check_common, find_category,
     new_details, prepare, screen,
 };
 use super::view::all_categories;
@@ -235,6 +235,7 @@ struct Checked {
 
 /// Checks every field (422 listing each bad one) and hashes the normalised push.
 fn check(
+    cipher: &crate::crypto::DataCipher,
     partner_id: i64,
     message_id: String,
     body: &PartnerSubmitBody,
@@ -270,7 +271,7 @@ fn check(
     let (Some(external_id), Some(common), Some(building)) = (external_id, common, building) else {
         unreachable!("every missing value recorded a field error");
     };
-    let hash = canonical_hash(&Canonical {
+    let hash = crate::idempotency::body_hash(cipher, &Canonical {
         external_id: external_id.as_str(),
         category: common.category.as_str(),
         description: common.description.as_str(),
@@ -313,7 +314,7 @@ pub async fn submit(
         push,
         common,
         building,
-    } = check(partner.id, signed.message_id, &body, now)?;
+    } = check(&state.cipher, partner.id, signed.message_id, &body, now)?;
     let (category, details) = new_details(state, common)?;
 
     // 1. On a reader: a replay, an earlier push of the id; the category, the building; the

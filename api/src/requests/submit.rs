@@ -19,7 +19,6 @@ use linli_persistence::requests::{
 };
 use linli_persistence::{DbConnection, categories, org};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::view::{SubmitResponse, all_categories, render};
@@ -85,26 +84,6 @@ pub struct Submitted {
     pub response: SubmitResponse,
     /// True when an `Idempotency-Key` replayed an earlier result.
     pub replayed: bool,
-}
-
-/// Validates the `Idempotency-Key` header: 1–255 visible ASCII characters.
-pub fn idempotency_key(raw: Option<&str>) -> Result<Option<String>, ApiError> {
-    match raw {
-        None => Ok(None),
-        Some(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
-            Ok(Some(k.to_owned()))
-        }
-        Some(_) => {
-            let mut f = Fields::new();
-            f.push(
-                "Idempotency-Key",
-                "invalid",
-                "Idempotency-Key 应为 1 到 255 个可见 ASCII 字符",
-                "Idempotency-Key must be 1 to 255 visible ASCII characters",
-            );
-            f.finish().map(|_| None)
-        }
-    }
 }
 
 /// Submits a request. Its text is screened before it is stored (see [`crate::content`]); its
@@ -187,7 +166,7 @@ pub async fn submit(
         contact_phone: common.phone.as_ref().map(|p| p.as_str()),
         channel: channel.as_str(),
     };
-    let hash = canonical_hash(&canonical);
+    let hash = crate::idempotency::body_hash(&state.cipher, &canonical);
     let (category, details) = new_details(state, common)?;
     let now = state.clock.now();
     let openid = wechat_author(&auth);
@@ -339,13 +318,6 @@ pub(crate) fn check_common(f: &mut Fields, raw: RawCommon<'_>) -> Option<Common>
         photos: photos?,
         phone,
     })
-}
-
-/// The hash idempotency compares bodies by: SHA-256 of the normalised submission.
-pub(crate) fn canonical_hash(canonical: &impl Serialize) -> String {
-    hex::encode(Sha256::digest(
-        serde_json::to_vec(canonical).expect("serialises"),
-    ))
 }
 
 /// The request's details from the common fields (the phone encrypted, then masked), and the
@@ -520,13 +492,7 @@ fn replay(
         unreachable!("only replays come here");
     };
     if request_hash != hash {
-        return Err(ApiError::unprocessable(
-            "idempotency.key_reused",
-            Msg::new(
-                "该 Idempotency-Key 已用于另一个不同的请求",
-                "This Idempotency-Key was used with a different request body",
-            ),
-        ));
+        return Err(crate::idempotency::key_reused());
     }
     let rec = requests::get(conn, request_id)?;
     let dupes = possible_duplicates(

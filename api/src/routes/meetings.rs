@@ -1,7 +1,7 @@
 //! Meetings over HTTP: deliberation and joint meetings, their participants, linked requests,
 //! resolutions, agreements and action items; and their figures under `/stats/meetings`.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use linli_domain::RequestId;
 use linli_domain::meeting::{ItemOutcome, MeetingId};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -13,7 +13,7 @@ use crate::meetings::params::{ListParams, MeetingStatsParams};
 use crate::meetings::stats::{MeetingStatsResponse, meeting_stats};
 use crate::meetings::wire::*;
 use crate::meetings::{create, edit, list, members, resolutions, settle};
-use crate::requests::submit::idempotency_key;
+use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -51,20 +51,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 pub async fn create_meeting(
     state: web::Data<AppState>,
     auth: Auth,
-    req: HttpRequest,
+    key: IdempotencyKey,
     body: Json<CreateMeetingBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw_key = req
-        .headers()
-        .get("Idempotency-Key")
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let key = idempotency_key(raw_key)?;
-    let (view, replayed) = create::create(&state, auth.actor, body.0, key).await?;
-    let mut res = HttpResponse::Created();
-    if replayed {
-        res.insert_header(("Idempotent-Replayed", "true"));
-    }
-    Ok(res.json(view))
+    let (view, replayed) = create::create(&state, auth.actor, body.0, key.into_inner()).await?;
+    Ok(idempotency::created(view, replayed))
 }
 
 /// The meetings the caller may see, newest first: all under the nodes they administer as

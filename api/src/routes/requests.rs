@@ -1,6 +1,6 @@
 //! Routes: residents' requests and their lifecycle (点单 → 下单 → 接单 → 办结 → 回访).
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use linli_domain::request::{Assignee, Command};
 use linli_domain::{PropertyCompanyId, RequestId, UserId};
 use serde::Deserialize;
@@ -13,7 +13,8 @@ use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::{Json, Query};
 use crate::requests::act::{self, CandidateList, FieldNote, optional_note, required_note};
 use crate::requests::list::{ListParams, list};
-use crate::requests::submit::{SubmitBody, idempotency_key, submit};
+use crate::idempotency::{self, IdempotencyKey};
+use crate::requests::submit::{SubmitBody, submit};
 use crate::requests::view::{RequestDetail, RequestPage, SubmitResponse};
 use crate::requests::wire::{AssigneeKindDto, DecisionDto, RatingDto, ReviewDecisionDto};
 use crate::state::AppState;
@@ -54,20 +55,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
-    req: HttpRequest,
+    key: IdempotencyKey,
     body: Json<SubmitBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw_key = req
-        .headers()
-        .get("Idempotency-Key")
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let key = idempotency_key(raw_key)?;
-    let out = submit(&state, auth, body.0, key).await?;
-    let mut res = HttpResponse::Created();
-    if out.replayed {
-        res.insert_header(("Idempotent-Replayed", "true"));
-    }
-    Ok(res.json(out.response))
+    let out = submit(&state, auth, body.0, key.into_inner()).await?;
+    Ok(idempotency::created(out.response, out.replayed))
 }
 
 /// Lists the requests the caller may see, newest first.

@@ -1,7 +1,7 @@
 //! Routes: butlers' and grid workers' work logs (入户走访, 隐患排查, …), turning one into a
 //! request, and the grid-work rates.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
@@ -10,7 +10,7 @@ use crate::butlers::rates::{GridWorkParams, GridWorkStats, grid_work};
 use crate::butlers::work_logs::{self, NewWorkLogBody, WorkLogPage, WorkLogParams, WorkLogView};
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::{Json, Query};
-use crate::requests::submit::idempotency_key;
+use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -38,20 +38,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
-    req: HttpRequest,
+    key: IdempotencyKey,
     body: Json<NewWorkLogBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw_key = req
-        .headers()
-        .get("Idempotency-Key")
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let key = idempotency_key(raw_key)?;
-    let (log, replayed) = work_logs::record(&state, auth.actor, body.0, key).await?;
-    let mut res = HttpResponse::Created();
-    if replayed {
-        res.insert_header(("Idempotent-Replayed", "true"));
-    }
-    Ok(res.json(log))
+    let (log, replayed) = work_logs::record(&state, auth.actor, body.0, key.into_inner()).await?;
+    Ok(idempotency::created(log, replayed))
 }
 
 /// The logs the caller sees (their own; their buildings', grid's, community's…), newest first.
