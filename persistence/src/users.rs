@@ -283,6 +283,18 @@ pub fn roles_of_many(
     Ok(by_user)
 }
 
+/// A user as an actor: their id and the roles they hold now.
+pub fn actor_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<linli_domain::access::Actor, StoreError> {
+    let roles = roles_of(conn, user)?;
+    Ok(linli_domain::access::Actor {
+        user_id: user,
+        roles: grants(&roles),
+    })
+}
+
 /// The grants the domain's access rules read.
 pub fn grants(records: &[RoleRecord]) -> Vec<RoleGrant> {
     records

@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use linli_domain::access::Actor;
 use linli_domain::butler::{Duties, Duty, HazardKind, MemberKind, Severity, WorkLogKind};
 use linli_domain::category::Category;
 use linli_domain::content::ContentReview;
@@ -251,7 +250,7 @@ pub fn seed_logs(
             )?;
             work_logs::link_request(conn, id, request.request.id, at)?;
             if fixed {
-                let actor = actor(conn, author)?;
+                let actor = users::actor_of(conn, author)?;
                 let ctx = Context {
                     now: at,
                     tz,
@@ -264,14 +263,6 @@ pub fn seed_logs(
         }
     }
     Ok(())
-}
-
-fn actor(conn: &mut DbConnection, user: UserId) -> Result<Actor, StoreError> {
-    let roles = users::roles_of(conn, user)?;
-    Ok(Actor {
-        user_id: user,
-        roles: users::grants(&roles),
-    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -320,7 +311,7 @@ fn file(
     at: DateTime<Utc>,
     tz: Tz,
 ) -> Result<requests::RequestRecord, StoreError> {
-    let actor = actor(conn, by)?;
+    let actor = users::actor_of(conn, by)?;
     let b = org::get_node(conn, building)?;
     let compound = org::get_node(conn, b.parent_id.ok_or_else(|| store("no compound"))?)?;
     let (new, event) = submit(

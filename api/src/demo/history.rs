@@ -49,11 +49,7 @@ fn store(e: impl std::fmt::Display) -> StoreError {
 
 impl Seeder<'_> {
     fn actor(&mut self, user: UserId) -> Result<Actor, StoreError> {
-        let roles = users::roles_of(self.conn, user)?;
-        Ok(Actor {
-            user_id: user,
-            roles: users::grants(&roles),
-        })
+        users::actor_of(self.conn, user)
     }
 
     fn account(&self, name: &str) -> UserId {

@@ -11,7 +11,7 @@ use linli_domain::meeting::{
     Change, ItemOutcome, MeetingKind, ParticipantRole, PartyKind, close_when_settled, decide,
 };
 use linli_domain::request::{Command, Context, decide as decide_request};
-use linli_domain::{RequestId, UserId};
+use linli_domain::RequestId;
 use linli_persistence::meetings::{
     self, MeetingRecord, NewActionItem, NewAgreement, NewMeeting, NewParticipant, NewResolution,
     ParticipantWho,
@@ -86,14 +86,6 @@ const DELIBERATIONS: [(&str, &str, &str, &str); 10] = [
 
 fn store(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("demo meetings: {e}"))
-}
-
-fn actor(conn: &mut DbConnection, user: UserId) -> Result<Actor, StoreError> {
-    let roles = users::roles_of(conn, user)?;
-    Ok(Actor {
-        user_id: user,
-        roles: users::grants(&roles),
-    })
 }
 
 /// 14:00 local on the `day`th of the month `back` months before `now`'s.
@@ -215,7 +207,7 @@ pub fn seed(
     tz: Tz,
 ) -> Result<(), StoreError> {
     let staff = demo.accounts["community"];
-    let community_staff = actor(conn, staff)?;
+    let community_staff = users::actor_of(conn, staff)?;
     let community = &demo.community;
     let new = |kind, title: &str, starts_at| NewMeeting {
         community_id: community.id,

@@ -10,7 +10,8 @@ use linli_persistence::tx::transaction;
 use linli_persistence::{DbConnection, StoreError};
 
 use super::render::render;
-use super::scope::load_managed;
+use super::errors::forbidden;
+use super::scope::{load_managed, load_visible};
 use super::wire::MeetingView;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -26,6 +27,17 @@ pub struct Step<'a> {
     pub status: MeetingStatus,
     /// Now.
     pub now: DateTime<Utc>,
+    /// Whether the caller manages the meeting (else they own the item they act on).
+    pub manages: bool,
+}
+
+/// Who may make a change: the meeting's managers, or also the owner of one action item.
+#[derive(Debug, Clone, Copy)]
+pub enum Access {
+    /// Staff who manage the meeting.
+    Managers,
+    /// Managers, and whoever owns this action item.
+    ManagersOrOwnerOf(i64),
 }
 
 /// Runs `f` as `change` on meeting `id` for `actor`; `expected` is the version the client read
@@ -43,6 +55,23 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection, Step<'_>) -> Result<(MeetingRecord, T), ApiError> + Send + 'static,
 {
+    change_as(state, actor, id, expected, what, Access::Managers, f).await
+}
+
+/// [`change`], for the callers `access` lets in.
+pub async fn change_as<T, F>(
+    state: &AppState,
+    actor: Actor,
+    id: MeetingId,
+    expected: Option<i32>,
+    what: Change,
+    access: Access,
+    f: F,
+) -> Result<(MeetingView, T), ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, Step<'_>) -> Result<(MeetingRecord, T), ApiError> + Send + 'static,
+{
     let now = state.clock.now();
     let tz = state.tz;
     let cipher = state.cipher.clone();
@@ -50,7 +79,16 @@ where
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let before = load_managed(conn, id, &actor)?;
+                let (before, manages) = match access {
+                    Access::Managers => (load_managed(conn, id, &actor)?, true),
+                    Access::ManagersOrOwnerOf(item) => {
+                        let (m, manages) = load_visible(conn, id, &actor)?;
+                        if !manages && !meetings::owns_item(conn, id, item, actor.user_id)? {
+                            return Err(forbidden());
+                        }
+                        (m, manages)
+                    }
+                };
                 let status = decide(before.status, before.version, expected, what)?;
                 let (mut after, extra) = f(
                     conn,
@@ -59,6 +97,7 @@ where
                         before: &before,
                         status,
                         now,
+                        manages,
                     },
                 )?;
                 // Another writer saved between our read and write (PostgreSQL): the same answer
@@ -72,7 +111,7 @@ where
                         e => e.into(),
                     })?;
                 let detail = meetings::get_detail(conn, id)?;
-                Ok((render(&detail, true, &cipher, now, tz), extra))
+                Ok((render(&detail, manages, &cipher, now, tz), extra))
             })
         })
         .await

@@ -2,7 +2,7 @@
 //! they see it but do not manage it. (See `linli_domain::meeting::may_see` for who sees what.)
 
 use linli_domain::access::Actor;
-use linli_domain::meeting::{MeetingId, may_manage, may_see};
+use linli_domain::meeting::{MeetingId, community_path, may_manage, may_see};
 use linli_persistence::meetings::{self, MeetingRecord};
 use linli_persistence::{DbConnection, StoreError};
 
@@ -22,7 +22,8 @@ pub fn load_visible(
     };
     let manages = may_manage(actor, &m.node_path);
     let involved = !manages && meetings::involves(conn, id, actor.user_id)?;
-    if !may_see(actor, &m.node_path, manages || involved) {
+    let about = community_path(&m.node_path, m.community_id);
+    if !may_see(actor, &m.node_path, &about, manages || involved) {
         return Err(not_found());
     }
     Ok((m, manages))

@@ -13,10 +13,11 @@ use linli_domain::meeting::{
 use linli_domain::request::{Command, Context, TransitionError, decide};
 use linli_domain::text::Note;
 use linli_persistence::meetings::{self, LinkedRequest};
-use linli_persistence::{DbConnection, categories, requests};
+use linli_domain::UserId;
+use linli_persistence::{DbConnection, categories, requests, users};
 use serde_json::json;
 
-use super::change::change;
+use super::change::{Access, change_as};
 use super::wire::{FinishResponse, LeftRequest};
 use crate::error::{ApiError, Msg};
 use crate::state::AppState;
@@ -41,12 +42,19 @@ pub async fn finish(
     };
     f.finish()?;
     let tz = state.tz;
-    let (meeting, (resolved, left)) = change(
+    // An item's owner (a property company's staff, the lawyer) reports their own item done;
+    // dropping one is the managers' call.
+    let access = match outcome {
+        ItemOutcome::Done => Access::ManagersOrOwnerOf(item),
+        ItemOutcome::Dropped => Access::Managers,
+    };
+    let (meeting, (resolved, left)) = change_as(
         state,
         actor,
         id,
         None,
         Change::FinishActionItem,
+        access,
         move |conn, s| {
             let detail = meetings::get_detail(conn, id)?;
             let (resolution, record) = detail
@@ -75,8 +83,24 @@ pub async fn finish(
             let (mut resolved, mut left) = (Vec::new(), Vec::new());
             if resolution.resolves_requests && resolution.settled_at.is_none() && settles(&statuses)
             {
-                (resolved, left) =
-                    resolve_linked(conn, s.actor, s.before, &detail.requests, tz, s.now)?;
+                // The agreement resolves its requests under the meeting's mandate: the caller's
+                // own when they manage it, else its organiser's.
+                let organiser;
+                let authority = if s.manages {
+                    s.actor
+                } else {
+                    organiser = users::actor_of(conn, s.before.organiser_id)?;
+                    &organiser
+                };
+                (resolved, left) = resolve_linked(
+                    conn,
+                    authority,
+                    s.actor.user_id,
+                    s.before,
+                    &detail.requests,
+                    tz,
+                    s.now,
+                )?;
                 meetings::set_settled(conn, resolution.id, s.now)?;
             }
             if outcome == ItemOutcome::Done {
@@ -112,11 +136,13 @@ pub async fn finish(
     })
 }
 
-/// Resolves each linked request not yet resolved by this meeting, as `actor`, through the
-/// request lifecycle; the timeline says the meeting's agreement resolved it.
+/// Resolves each linked request not yet resolved by this meeting, with `actor`'s authority,
+/// through the request lifecycle; the timeline names `by` and says the meeting's agreement
+/// resolved it.
 fn resolve_linked(
     conn: &mut DbConnection,
     actor: &Actor,
+    by: UserId,
     meeting: &meetings::MeetingRecord,
     linked: &[LinkedRequest],
     tz: Tz,
@@ -140,7 +166,7 @@ fn resolve_linked(
         };
         match decide(&rec.request, actor, &cmd, &ctx) {
             Ok(t) => {
-                requests::apply(conn, &rec, &t, Some(actor.user_id), Some(&note), now)?;
+                requests::apply(conn, &rec, &t, Some(by), Some(&note), now)?;
                 meetings::mark_request_resolved(conn, meeting.id, link.request_id, now)?;
                 resolved.push(link.request_id.0);
             }

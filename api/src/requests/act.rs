@@ -74,6 +74,14 @@ pub fn detail(
     Ok(RequestDetail {
         request: render(rec, &categories, actor, cipher, now),
         work_log_id: crate::butlers::convert::source_of(conn, rec.request.id)?,
+        meetings: linli_persistence::meetings::meetings_of_request(conn, rec.request.id)?
+            .into_iter()
+            .map(|(id, title, status)| super::view::RequestMeetingView {
+                id: id.0,
+                title,
+                status: status.into(),
+            })
+            .collect(),
         timeline: timeline(conn, rec.request.id)?
             .into_iter()
             .map(|e| timeline_entry(e, actor, &rec.request))

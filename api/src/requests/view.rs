@@ -171,8 +171,22 @@ pub struct RequestDetail {
     pub request: RequestView,
     /// The butler's work log it was made from (a hazard or concerns turned into a request).
     pub work_log_id: Option<i64>,
+    /// The deliberation and joint meetings that took it up, oldest first.
+    pub meetings: Vec<RequestMeetingView>,
     /// Every step, oldest first.
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// A meeting that took a request up: enough to follow it (`GET /meetings/{id}` for those who
+/// may see the meeting itself).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestMeetingView {
+    /// The meeting's id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Where it stands.
+    pub status: crate::meetings::wire::MeetingStatusDto,
 }
 
 /// An open request that may be the same problem (same building and category, recent).

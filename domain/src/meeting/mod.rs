@@ -11,7 +11,7 @@ mod rates;
 mod resolution;
 mod text;
 
-pub use access::{may_manage, may_see};
+pub use access::{community_path, may_manage, may_see};
 pub use action_item::{ActionItem, ActionItemError, ActionItemStatus, ItemOutcome, settles};
 pub use event::MeetingEventKind;
 pub use kind::{MeetingKind, MeetingStatus, ParticipantRole, PartyKind, UnknownValue};

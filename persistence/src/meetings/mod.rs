@@ -9,7 +9,8 @@ mod write;
 
 pub use events::publish;
 pub use query::{
-    ListFilter, find_idempotent, get, get_detail, involves, list, meetings_of_request, stat_rows,
+    ListFilter, find_idempotent, get, get_detail, involves, list, meetings_of_request, owns_item,
+    stat_rows,
 };
 pub use record::{
     ActionItemRecord, AgreementRecord, LinkedRequest, MeetingDetail, MeetingRecord, OutsideParty,

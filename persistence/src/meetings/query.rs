@@ -308,8 +308,24 @@ pub fn involves(
     Ok(owner > 0)
 }
 
+/// True when `user` owns action item `item` of the meeting.
+pub fn owns_item(
+    conn: &mut DbConnection,
+    meeting: MeetingId,
+    item: i64,
+    user: UserId,
+) -> Result<bool, StoreError> {
+    let n: i64 = mai::table
+        .filter(mai::id.eq(item))
+        .filter(mai::meeting_id.eq(meeting.0))
+        .filter(mai::owner_user_id.eq(user.0))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// What a list is narrowed to. `managed` and `involving` say what the caller may see: meetings
-/// under any of the managed subtrees, or that involve the user.
+/// under any of the managed subtrees or about a managed community, or that involve the user.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     /// Subtrees the caller administers.
@@ -339,6 +355,11 @@ pub fn list(
     for p in &f.managed {
         let (lo, hi) = subtree_bounds(p);
         visible = Box::new(visible.or(m::node_path.ge(lo).and(m::node_path.lt(hi))));
+    }
+    // A street's meeting about a community the caller administers (see `meeting::may_see`).
+    let administered: Vec<i64> = f.managed.iter().map(|p| p.node_id().0).collect();
+    if !administered.is_empty() {
+        visible = Box::new(visible.or(m::community_id.eq_any(administered)));
     }
     if let Some(u) = f.involving {
         let as_participant = mp::table.filter(mp::user_id.eq(u.0)).select(mp::meeting_id);
