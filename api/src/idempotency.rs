@@ -74,6 +74,15 @@ pub fn created(body: impl Serialize, replayed: bool) -> HttpResponse {
     res.json(body)
 }
 
+/// A replay is answered only when its body hashes as the first did; a first call stored
+/// before hashes were kept (`None`) replays unchecked.
+pub fn check_replay(first: Option<&str>, this: &str) -> Result<(), ApiError> {
+    match first {
+        Some(h) if h != this => Err(key_reused()),
+        _ => Ok(()),
+    }
+}
+
 /// The key came back with a different body: 422 `idempotency.key_reused`.
 pub fn key_reused() -> ApiError {
     ApiError::unprocessable(

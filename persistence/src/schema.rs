@@ -516,6 +516,7 @@ diesel::table! {
         converted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         idempotency_key -> Nullable<Text>,
+        idempotency_hash -> Nullable<Text>,
     }
 }
 
@@ -549,6 +550,7 @@ diesel::table! {
         idempotency_key -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        idempotency_hash -> Nullable<Text>,
     }
 }
 

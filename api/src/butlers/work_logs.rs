@@ -29,7 +29,7 @@ use crate::validation::Fields;
 const CLOCK_SLACK: Duration = Duration::minutes(5);
 
 /// A new work log.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct NewWorkLogBody {
     /// What was done.
     pub kind: WorkLogKindDto,
@@ -396,7 +396,10 @@ pub async fn record(
     key: Option<String>,
 ) -> Result<(WorkLogView, bool), ApiError> {
     let now = state.clock.now();
-    if let Some(id) = earlier(state, actor.user_id, key.clone()).await? {
+    let hash = key
+        .as_ref()
+        .map(|_| crate::idempotency::body_hash(&state.cipher, &body));
+    if let Some(id) = earlier(state, actor.user_id, key.clone(), hash.clone()).await? {
         return Ok((view(state, id).await?, true));
     }
     let c = check(&body, now)?;
@@ -456,6 +459,7 @@ pub async fn record(
             .collect(),
         fixed_on_spot: c.fixed_on_spot,
         idempotency_key: key.clone(),
+        idempotency_hash: hash.clone(),
     };
     let filing = if c.fixed_on_spot {
         let description = Description::parse(&linli_domain::butler::request_text(
@@ -511,7 +515,7 @@ pub async fn record(
         .await?;
     match written {
         Some(id) => Ok((view(state, id).await?, false)),
-        None => match earlier(state, author, key).await? {
+        None => match earlier(state, author, key, hash).await? {
             Some(id) => Ok((view(state, id).await?, true)),
             None => Err(ApiError::internal(anyhow::anyhow!(
                 "an idempotency key clashed but its log is not there"
@@ -520,19 +524,28 @@ pub async fn record(
     }
 }
 
-/// The log this author recorded under `key`, if they sent one and did.
+/// The log this author recorded under `key`, if they sent one and did; 422 when that log came
+/// with another body (`hash` is this body's).
 async fn earlier(
     state: &AppState,
     author: UserId,
     key: Option<String>,
+    hash: Option<String>,
 ) -> Result<Option<i64>, ApiError> {
-    let Some(key) = key else {
+    let (Some(key), Some(hash)) = (key, hash) else {
         return Ok(None);
     };
-    state
+    let found = state
         .db
         .read(move |conn| Ok(work_logs::find_by_key(conn, author, &key)?))
-        .await
+        .await?;
+    match found {
+        Some((id, first)) => {
+            crate::idempotency::check_replay(first.as_deref(), &hash)?;
+            Ok(Some(id))
+        }
+        None => Ok(None),
+    }
 }
 
 async fn view(state: &AppState, id: i64) -> Result<WorkLogView, ApiError> {

@@ -293,6 +293,7 @@ fn log(
         photo_urls: Vec::new(),
         fixed_on_spot: hazard.is_some_and(|(.., f)| f),
         idempotency_key: None,
+        idempotency_hash: None,
     };
     let id = work_logs::insert(conn, &new, at)?;
     crate::butlers::events::recorded(conn, &new, id, None, at).map_err(store)?;

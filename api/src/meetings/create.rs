@@ -63,6 +63,9 @@ pub async fn create(
         );
     }
     f.finish()?;
+    let hash = key
+        .as_ref()
+        .map(|_| crate::idempotency::body_hash(&state.cipher, &body));
     let (title, place) = (title.expect("checked"), place.expect("checked"));
     let now = state.clock.now();
     let tz = state.tz;
@@ -72,8 +75,12 @@ pub async fn create(
         .write(move |conn| {
             transaction(conn, |conn| {
                 if let Some(k) = key.as_deref()
-                    && let Some(seen) = meetings::find_idempotent(conn, actor.user_id, k)?
+                    && let Some((seen, first)) = meetings::find_idempotent(conn, actor.user_id, k)?
                 {
+                    crate::idempotency::check_replay(
+                        first.as_deref(),
+                        hash.as_deref().unwrap_or_default(),
+                    )?;
                     let detail = meetings::get_detail(conn, seen.id)?;
                     let manages = may_manage(&actor, &seen.node_path);
                     return Ok((render(&detail, manages, &cipher, now, tz), true));
@@ -139,6 +146,7 @@ pub async fn create(
                         organiser_id: actor.user_id,
                         agenda,
                         idempotency_key: key.clone(),
+                        idempotency_hash: hash.clone(),
                     },
                     now,
                 )?;

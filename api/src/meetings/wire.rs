@@ -122,7 +122,7 @@ pub struct OutsidePartyBody {
 }
 
 /// A participant to add: a user by id, or an outside party.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct ParticipantBody {
     /// Their part.
     pub role: ParticipantRoleDto,
@@ -133,7 +133,7 @@ pub struct ParticipantBody {
 }
 
 /// A meeting to call.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct CreateMeetingBody {
     /// The node it belongs to: a community, or a street for a joint meeting across communities.
     pub org_node_id: i64,

@@ -133,6 +133,21 @@ async fn the_tilting_wall_joint_meeting_resolves_the_requests(backend: Backend) 
     assert_eq!(again.headers()["Idempotent-Replayed"], "true");
     let again: Value = again.json().await.unwrap();
     assert_eq!(again["id"], id);
+    // The same key with another body is a mistake, not a retry.
+    let mut other = body.clone();
+    other["title"] = json!("另一个会议");
+    let res = app
+        .client
+        .post(app.url("/api/v1/meetings"))
+        .bearer_auth(&community)
+        .header("Idempotency-Key", "wall-meeting-1")
+        .json(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let res: Value = res.json().await.unwrap();
+    assert_eq!(res["error"]["code"], "idempotency.key_reused");
     let list = app.get("/api/v1/meetings", &community).await;
     assert_eq!(list.expect(200)["items"].as_array().unwrap().len(), 1);
 
@@ -211,7 +226,7 @@ async fn the_tilting_wall_joint_meeting_resolves_the_requests(backend: Backend) 
         },
         "action_items": [
             {"title": "拆除倾斜围墙", "owner_user_id": tianxing_id, "due_on": day(3)},
-            {"title": "重建围墙", "owner_name": "梧桐坊物业管理有限公司", "due_on": day(7)},
+            {"title": "重建围墙", "owner_user_id": wutong_id, "due_on": day(7)},
         ],
     });
     let res = app
@@ -243,22 +258,48 @@ async fn the_tilting_wall_joint_meeting_resolves_the_requests(backend: Backend) 
         .iter()
         .map(|i| i["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(r["action_items"][1]["owner_name"], "梧桐坊物业管理有限公司");
+    assert_eq!(r["action_items"][1]["owner_user_id"], wutong_id);
 
-    // The wall comes down; the requests wait for the rebuilt wall.
+    // The wall comes down; the requests wait for the rebuilt wall. The owner reports their own
+    // item; the other company may not report it for them, nor may an owner drop an item.
     app.clock.advance(chrono::Duration::days(2));
     // Access tokens are short-lived: log in again after the clock moved.
     let community = app.login("community").await;
+    let tianxing = app.login("wy-tianxing").await;
+    let wutong = app.login("wy-wutong").await;
+    let res = app
+        .post(
+            &format!("/api/v1/meetings/{id}/action-items/{}/complete", items[0]),
+            &wutong,
+            json!({}),
+        )
+        .await;
+    res.expect(403);
+    assert_eq!(res.code(), "meeting.forbidden");
+    let res = app
+        .post(
+            &format!("/api/v1/meetings/{id}/action-items/{}/drop", items[0]),
+            &tianxing,
+            json!({"note": "不做了"}),
+        )
+        .await;
+    res.expect(403);
     let done = app
         .post(
             &format!("/api/v1/meetings/{id}/action-items/{}/complete", items[0]),
-            &community,
+            &tianxing,
             json!({"note": "已拆除"}),
         )
         .await;
     let done = done.expect(200).clone();
     assert!(done["resolved_requests"].as_array().unwrap().is_empty());
     assert_eq!(done["meeting"]["status"], "held");
+    // The owner is answered as a participant: the lawyer's phone stays masked.
+    assert_eq!(done["meeting"]["can_manage"], false);
+    assert_eq!(
+        done["meeting"]["participants"][3]["contact_phone"],
+        "139****5678"
+    );
     let res = app
         .post(
             &format!("/api/v1/meetings/{id}/action-items/{}/complete", items[0]),
@@ -269,14 +310,17 @@ async fn the_tilting_wall_joint_meeting_resolves_the_requests(backend: Backend) 
     res.expect(409);
     assert_eq!(res.code(), "meeting.action_item_finished");
 
-    // Rebuilt within the week: the last item resolves both wall requests and closes the meeting.
+    // Rebuilt within the week: the last item, reported by its owner (a property company, who
+    // may not resolve requests itself), resolves both wall requests under the meeting's mandate
+    // and closes the meeting.
     app.clock.advance(chrono::Duration::days(4));
     let community = app.login("community").await;
     let tianxing = app.login("wy-tianxing").await;
+    let wutong = app.login("wy-wutong").await;
     let done = app
         .post(
             &format!("/api/v1/meetings/{id}/action-items/{}/complete", items[1]),
-            &community,
+            &wutong,
             json!({"note": "围墙已重建并验收"}),
         )
         .await;
@@ -316,6 +360,11 @@ async fn the_tilting_wall_joint_meeting_resolves_the_requests(backend: Backend) 
             .clone();
         assert_eq!(last["type"], "request.resolved");
         assert_eq!(last["data"]["by_meeting"], id);
+        // The request shows the meeting that took it up.
+        assert_eq!(
+            detail["meetings"],
+            json!([{"id": id, "title": "天兴都市花园与梧桐坊围墙修复联席会议", "status": "closed"}])
+        );
         assert!(
             last["note"].as_str().unwrap().contains("会议协议"),
             "{last}"
@@ -480,11 +529,38 @@ async fn two_staff_editing_the_minutes_at_once_one_wins(backend: Backend) {
         .await;
     let sm = res.expect(201).clone();
     assert_eq!(sm["community_id"], community_id);
-    // Community staff neither manage nor see the street's meeting.
+    // The staff of the community it is about see the street's meeting, but the street runs it.
     let res = app
         .get(&format!("/api/v1/meetings/{}", sm["id"]), &community)
         .await;
-    res.expect(404);
+    let seen = res.expect(200);
+    assert_eq!(seen["can_manage"], false);
+    assert_eq!(seen["title"], "跨社区联席会议");
+    let listed = app.get("/api/v1/meetings", &community).await;
+    assert!(
+        listed.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == sm["id"]),
+        "{:#}",
+        listed.body
+    );
+    let res = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/meetings/{}", sm["id"]),
+        &community,
+        json!({"version": sm["version"], "title": "改名"}),
+    )
+    .await;
+    res.expect(403);
+    assert_eq!(res.code(), "meeting.forbidden");
+    // A worker of that community, not at the table, still does not see it.
+    let grid1 = app.login("grid1").await;
+    app.get(&format!("/api/v1/meetings/{}", sm["id"]), &grid1)
+        .await
+        .expect(404);
 }
 
 async fn scope_overdue_items_and_finished_meetings(backend: Backend) {

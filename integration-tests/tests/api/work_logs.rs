@@ -547,4 +547,18 @@ async fn a_retried_fix_on_the_spot_is_logged_and_filed_once(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(bad.status().as_u16(), 422);
+    // A used key with another body is refused, and stores nothing.
+    let reused = app
+        .client
+        .post(app.url("/api/v1/work-logs"))
+        .bearer_auth(&butler)
+        .header("Idempotency-Key", "fix-7f3a")
+        .json(&hazard("DX-01-2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reused.status().as_u16(), 422);
+    let reused: Value = reused.json().await.unwrap();
+    assert_eq!(reused["error"]["code"], "idempotency.key_reused");
+    assert_eq!(requests_of(&app, &community).await.len(), before + 2);
 }

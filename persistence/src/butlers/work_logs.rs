@@ -52,6 +52,8 @@ pub struct NewWorkLog {
     pub fixed_on_spot: bool,
     /// The author's `Idempotency-Key`, when they sent one.
     pub idempotency_key: Option<String>,
+    /// The keyed hash of the body sent with it, which a replay must match.
+    pub idempotency_hash: Option<String>,
 }
 
 /// A stored log with names.
@@ -153,6 +155,7 @@ pub fn insert(
                 wl::fixed_on_spot.eq(new.fixed_on_spot),
                 wl::created_at.eq(to_db(now)),
                 wl::idempotency_key.eq(&new.idempotency_key),
+                wl::idempotency_hash.eq(&new.idempotency_hash),
             ),
         ))
         .returning(wl::id)
@@ -160,16 +163,17 @@ pub fn insert(
         .map_err(|e| on_unique(e, &[("idempotency_key", "idempotency_key")]))
 }
 
-/// The log an author recorded under this `Idempotency-Key`, if any.
+/// The log an author recorded under this `Idempotency-Key`, if any, with the hash of the body
+/// it came with.
 pub fn find_by_key(
     conn: &mut DbConnection,
     author: UserId,
     key: &str,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<(i64, Option<String>)>, StoreError> {
     Ok(wl::table
         .filter(wl::author_id.eq(author.0))
         .filter(wl::idempotency_key.eq(key))
-        .select(wl::id)
+        .select((wl::id, wl::idempotency_hash))
         .first(conn)
         .optional()?)
 }

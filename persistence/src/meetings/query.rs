@@ -81,19 +81,20 @@ pub fn get(conn: &mut DbConnection, id: MeetingId) -> Result<MeetingRecord, Stor
         .try_into()
 }
 
-/// The meeting an organiser called with this idempotency key, if any.
+/// The meeting an organiser called with this idempotency key, if any, with the hash of the
+/// body it came with.
 pub fn find_idempotent(
     conn: &mut DbConnection,
     organiser: UserId,
     key: &str,
-) -> Result<Option<MeetingRecord>, StoreError> {
+) -> Result<Option<(MeetingRecord, Option<String>)>, StoreError> {
     m::table
         .filter(m::organiser_id.eq(organiser.0))
         .filter(m::idempotency_key.eq(key))
-        .select(Row::as_select())
-        .get_result(conn)
+        .select((Row::as_select(), m::idempotency_hash))
+        .get_result::<(Row, Option<String>)>(conn)
         .optional()?
-        .map(TryInto::try_into)
+        .map(|(row, hash)| Ok((row.try_into()?, hash)))
         .transpose()
 }
 

@@ -38,6 +38,8 @@ pub struct NewMeeting {
     pub agenda: Option<String>,
     /// A client's key against double submits.
     pub idempotency_key: Option<String>,
+    /// The keyed hash of the body sent with it, which a replay must match.
+    pub idempotency_hash: Option<String>,
 }
 
 /// Who a new participant is.
@@ -133,6 +135,7 @@ pub fn create(
                 m::agenda.eq(&new.agenda),
                 m::version.eq(0),
                 m::idempotency_key.eq(&new.idempotency_key),
+                m::idempotency_hash.eq(&new.idempotency_hash),
                 m::created_at.eq(to_db(now)),
                 m::updated_at.eq(to_db(now)),
             ),
