@@ -24,3 +24,11 @@ pub mod time;
 pub mod webhook;
 
 pub use ids::*;
+
+mod labelled;
+pub use labelled::UnknownName;
+
+pub mod activity;
+pub mod points;
+pub mod reward;
+pub mod volunteer;
