@@ -32,6 +32,7 @@ pub mod routes;
 pub mod shared;
 pub mod startup;
 pub mod state;
+pub mod stats_scope;
 pub mod telemetry;
 pub mod validation;
 pub mod webhooks;

@@ -8,7 +8,7 @@ use linli_domain::OrgNodeId;
 use linli_domain::access::Actor;
 use linli_domain::butler::WorkLogKind;
 use linli_domain::request::Visibility;
-use linli_domain::time::{Period, local_month};
+use linli_domain::time::local_month;
 use linli_persistence::butlers::work_logs::{LogRateRow, rate_rows};
 use linli_persistence::names;
 use serde::{Deserialize, Serialize};
@@ -16,9 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::wire::WorkLogKindDto;
 use crate::error::ApiError;
-use crate::requests::rates::{StatsNode, stats_node};
+use crate::requests::rates::StatsNode;
 use crate::state::AppState;
-use crate::validation::Fields;
+use crate::stats_scope;
 
 /// Parameters of `GET /api/v1/stats/grid-work`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -128,26 +128,14 @@ pub async fn grid_work(
     actor: Actor,
     p: GridWorkParams,
 ) -> Result<GridWorkStats, ApiError> {
-    let period = match Period::parse(p.from.as_deref(), p.to.as_deref()) {
-        Ok(period) => period,
-        Err(e) => {
-            let mut f = Fields::new();
-            f.push(
-                "from",
-                "invalid_period",
-                "日期应为 YYYY-MM-DD，且开始不晚于结束",
-                e.to_string(),
-            );
-            return Err(f.finish().expect_err("one error"));
-        }
-    };
+    let period = stats_scope::period(p.from.as_deref(), p.to.as_deref())?;
     let (from, before) = period.bounds(state.tz);
     let tz = state.tz;
     state
         .db
         .read(move |conn| {
             let visibility = Visibility::of(&actor);
-            let node = stats_node(conn, &visibility, p.node)?;
+            let node = stats_scope::visible_node(conn, &visibility, p.node)?;
             let rows = rate_rows(conn, &node.path, from, before)?;
             let mut totals = GridWorkFigures::default();
             let mut kinds: BTreeMap<WorkLogKind, i64> =

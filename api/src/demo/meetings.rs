@@ -4,6 +4,7 @@
 //! one resolves the wall request through the request lifecycle. Deterministic: the same ids,
 //! titles and times (relative to the seeding time) every run.
 
+use crate::crypto::DataCipher;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use linli_domain::RequestId;
@@ -12,6 +13,7 @@ use linli_domain::meeting::{
     Change, ItemOutcome, MeetingKind, ParticipantRole, PartyKind, close_when_settled, decide,
 };
 use linli_domain::request::{Command, Context, decide as decide_request};
+use linli_domain::text::PhoneNumber;
 use linli_persistence::meetings::{
     self, MeetingRecord, NewActionItem, NewAgreement, NewMeeting, NewParticipant, NewResolution,
     ParticipantWho,
@@ -83,6 +85,9 @@ const DELIBERATIONS: [(&str, &str, &str, &str); 10] = [
         "红领之家志愿者",
     ),
 ];
+
+static LAWYER_PHONE: std::sync::LazyLock<PhoneNumber> =
+    std::sync::LazyLock::new(|| PhoneNumber::parse("029-88610099").expect("a landline"));
 
 fn store(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("demo meetings: {e}"))
@@ -203,6 +208,7 @@ fn wall_request(conn: &mut DbConnection) -> Result<Option<RequestId>, StoreError
 pub fn seed(
     conn: &mut DbConnection,
     demo: &DemoCommunity,
+    cipher: &DataCipher,
     now: DateTime<Utc>,
     tz: Tz,
 ) -> Result<(), StoreError> {
@@ -272,6 +278,7 @@ pub fn seed(
     wall_meeting(
         conn,
         demo,
+        cipher,
         &community_staff,
         tz,
         &new(
@@ -285,6 +292,7 @@ pub fn seed(
 fn wall_meeting(
     conn: &mut DbConnection,
     demo: &DemoCommunity,
+    cipher: &DataCipher,
     staff: &Actor,
     tz: Tz,
     new: &NewMeeting,
@@ -312,8 +320,9 @@ fn wall_meeting(
             name: "社区法律顾问".to_owned(),
             organisation: Some("大兴东路社区法律服务室".to_owned()),
             kind: PartyKind::Lawyer,
-            contact_phone_enc: None,
-            contact_phone_masked: None,
+            // The legal service room's made-up office line, sealed as the API seals one.
+            contact_phone_enc: Some(cipher.encrypt(LAWYER_PHONE.as_str()).map_err(store)?),
+            contact_phone_masked: Some(LAWYER_PHONE.masked()),
         },
     ));
     for (role, who) in parties {

@@ -69,7 +69,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
                 if with_history {
                     history::seed(conn, &demo, now, tz)?;
                     butlers::seed_logs(conn, &demo, now, tz)?;
-                    meetings::seed(conn, &demo, now, tz)?;
+                    meetings::seed(conn, &demo, &cipher, now, tz)?;
                 }
                 Ok::<_, crate::error::ApiError>(true)
             })

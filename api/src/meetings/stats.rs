@@ -2,18 +2,16 @@
 //! local days (meetings counted by when they start).
 
 use chrono::NaiveDate;
-use linli_domain::OrgNodeId;
 use linli_domain::access::{Actor, RoleScope};
 use linli_domain::meeting::{MeetingRates, meeting_rates};
-use linli_domain::time::Period;
-use linli_persistence::{StoreError, meetings, org};
+use linli_persistence::{meetings, org};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::params::MeetingStatsParams;
-use crate::error::{ApiError, Msg};
+use crate::error::ApiError;
 use crate::state::AppState;
-use crate::validation::Fields;
+use crate::stats_scope;
 
 /// The meeting figures.
 #[derive(Debug, Serialize, ToSchema)]
@@ -87,35 +85,13 @@ pub struct MeetingStatsResponse {
     pub totals: MeetingRatesView,
 }
 
-fn forbidden() -> ApiError {
-    ApiError::forbidden(
-        "stats.forbidden",
-        Msg::new(
-            "您无权查看该范围的统计",
-            "You may not see figures for this node",
-        ),
-    )
-}
-
 /// The figures for a node the actor administers.
 pub async fn meeting_stats(
     state: &AppState,
     actor: Actor,
     p: MeetingStatsParams,
 ) -> Result<MeetingStatsResponse, ApiError> {
-    let period = match Period::parse(p.from.as_deref(), p.to.as_deref()) {
-        Ok(period) => period,
-        Err(e) => {
-            let mut f = Fields::new();
-            f.push(
-                "from",
-                "invalid_period",
-                "日期应为 YYYY-MM-DD，且开始不晚于结束",
-                e.to_string(),
-            );
-            return Err(f.finish().expect_err("one error"));
-        }
-    };
+    let period = stats_scope::period(p.from.as_deref(), p.to.as_deref())?;
     let (from, before) = period.bounds(state.tz);
     let now = state.clock.now();
     let tz = state.tz;
@@ -123,11 +99,7 @@ pub async fn meeting_stats(
         .db
         .read(move |conn| {
             let node = match p.node {
-                Some(id) => match org::get_node(conn, OrgNodeId(id)) {
-                    Ok(n) => n,
-                    Err(StoreError::NotFound) => return Err(forbidden()),
-                    Err(e) => return Err(e.into()),
-                },
+                Some(id) => stats_scope::node(conn, id)?,
                 None => {
                     let top = actor
                         .roles
@@ -138,12 +110,12 @@ pub async fn meeting_stats(
                             _ => None,
                         })
                         .min_by_key(|p| p.ids().len())
-                        .ok_or_else(forbidden)?;
+                        .ok_or_else(stats_scope::forbidden)?;
                     org::get_node(conn, top.node_id())?
                 }
             };
             if !actor.administers(&node.path) {
-                return Err(forbidden());
+                return Err(stats_scope::forbidden());
             }
             let rows = meetings::stat_rows(conn, &node.path, from, before)?;
             Ok(MeetingStatsResponse {

@@ -7,15 +7,15 @@ use linli_domain::OrgNodeId;
 use linli_domain::access::Actor;
 use linli_domain::request::Visibility;
 use linli_domain::stats::{RateInput, Rates, rates};
-use linli_domain::time::{Period, local_month};
+use linli_domain::time::local_month;
 use linli_persistence::requests::rate_rows;
-use linli_persistence::{StoreError, categories, names, org};
+use linli_persistence::{categories, names};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiError, Msg};
+use crate::error::ApiError;
 use crate::state::AppState;
-use crate::validation::Fields;
+use crate::stats_scope;
 
 /// How to split the figures.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -127,63 +127,13 @@ pub struct StatsResponse {
     pub groups: Vec<GroupView>,
 }
 
-/// The node figures are asked for: the one named, or the widest the caller sees; refused when
-/// it lies outside what they see (or does not exist: the same answer, so ids are not probed).
-pub(crate) fn stats_node(
-    conn: &mut linli_persistence::DbConnection,
-    visibility: &Visibility,
-    asked: Option<i64>,
-) -> Result<org::OrgNode, ApiError> {
-    let node = match asked {
-        Some(id) => match org::get_node(conn, OrgNodeId(id)) {
-            Ok(n) => n,
-            Err(StoreError::NotFound) => return Err(forbidden()),
-            Err(e) => return Err(e.into()),
-        },
-        None => {
-            let top = visibility
-                .subtrees
-                .iter()
-                .min_by_key(|p| p.ids().len())
-                .ok_or_else(forbidden)?;
-            org::get_node(conn, top.node_id())?
-        }
-    };
-    if !visibility.subtrees.iter().any(|s| s.contains(&node.path)) {
-        return Err(forbidden());
-    }
-    Ok(node)
-}
-
-fn forbidden() -> ApiError {
-    ApiError::forbidden(
-        "stats.forbidden",
-        Msg::new(
-            "您无权查看该范围的统计",
-            "You may not see figures for this node",
-        ),
-    )
-}
-
 /// The figures for a node the actor oversees.
 pub async fn request_rates(
     state: &AppState,
     actor: Actor,
     p: StatsParams,
 ) -> Result<StatsResponse, ApiError> {
-    let period = match Period::parse(p.from.as_deref(), p.to.as_deref()) {
-        Ok(period) => period,
-        Err(e) => {
-            let mut f = Fields::new();
-            f.push(
-                "from",
-                "invalid_period",
-                "日期应为 YYYY-MM-DD，且开始不晚于结束",
-                e.to_string(),
-            );
-            return Err(f.finish().expect_err("one error"));
-        }
-    };
+    let period = stats_scope::period(p.from.as_deref(), p.to.as_deref())?;
     let (from, before) = period.bounds(state.tz);
     let now = state.clock.now();
     let tz = state.tz;
@@ -191,7 +141,7 @@ pub async fn request_rates(
         .db
         .read(move |conn| {
             let visibility = Visibility::of(&actor);
-            let node = stats_node(conn, &visibility, p.node)?;
+            let node = stats_scope::visible_node(conn, &visibility, p.node)?;
             let rows = rate_rows(conn, &visibility, Some(&node.path), from, before)?;
             let totals = rates(rows.iter().map(|r| &r.input), now);
             let groups = match p.group_by {

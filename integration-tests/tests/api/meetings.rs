@@ -764,13 +764,24 @@ async fn the_demo_records_eleven_meetings_and_the_wall_agreement_in_progress(bac
     let wall = app.get(&format!("/api/v1/meetings/{id}"), &community).await;
     let wall = wall.expect(200).clone();
     assert!(wall["title"].as_str().unwrap().contains("围墙"));
-    assert!(
-        wall["participants"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p["party_kind"] == "lawyer")
-    );
+    let lawyer = wall["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party_kind"] == "lawyer")
+        .expect("the community lawyer sat in")
+        .clone();
+    // Whole for the staff who manage the meeting, masked for the parties at the table.
+    assert_eq!(lawyer["contact_phone"], "029-88610099", "{lawyer:#}");
+    let party = app.login("wy-tianxing").await;
+    let as_party = app.get(&format!("/api/v1/meetings/{id}"), &party).await;
+    let phones: Vec<Value> = as_party.expect(200)["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["contact_phone"].clone())
+        .collect();
+    assert!(phones.contains(&json!("029-******99")), "{phones:?}");
     let r = &wall["resolutions"][0];
     assert_eq!(r["agreement"]["parties"].as_array().unwrap().len(), 2);
     let items = r["action_items"].as_array().unwrap();
