@@ -33,3 +33,4 @@ pub mod webhooks;
 pub use connection::{Backend, DatabaseUrl, DbConnection};
 pub use error::StoreError;
 pub use pool::{PoolSizes, Pools};
+pub mod volunteers;

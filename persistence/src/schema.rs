@@ -626,3 +626,106 @@ diesel::allow_tables_to_appear_in_same_query!(
     meeting_resolutions,
     meeting_action_items,
 );
+
+diesel::table! {
+    volunteers (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        community_id -> BigInt,
+        community_path -> Text,
+        kind -> Text,
+        skills -> Text,
+        intro -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        role_id -> Nullable<BigInt>,
+        balance -> BigInt,
+        applied_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    points_rules (community_id) {
+        community_id -> BigInt,
+        per_hour -> BigInt,
+        per_activity -> BigInt,
+        per_request -> BigInt,
+        multipliers -> Text,
+        basically_satisfied_share -> Integer,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    points_entries (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        community_id -> BigInt,
+        kind -> Text,
+        amount -> BigInt,
+        balance_after -> BigInt,
+        idem_key -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        minutes -> Nullable<BigInt>,
+        recorded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rewards (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        community_path -> Text,
+        name -> Text,
+        kind -> Text,
+        description -> Nullable<Text>,
+        provider -> Nullable<Text>,
+        price -> BigInt,
+        stock_total -> Nullable<BigInt>,
+        stock_left -> Nullable<BigInt>,
+        per_person_limit -> Nullable<Integer>,
+        valid_from -> Nullable<Timestamp>,
+        valid_until -> Nullable<Timestamp>,
+        active -> Bool,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    redemptions (id) {
+        id -> BigInt,
+        reward_id -> BigInt,
+        volunteer_id -> BigInt,
+        community_id -> BigInt,
+        community_path -> Text,
+        points -> BigInt,
+        status -> Text,
+        idempotency_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        fulfilled_at -> Nullable<Timestamp>,
+        fulfilled_by -> Nullable<BigInt>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancelled_by -> Nullable<BigInt>,
+        cancel_reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(points_entries -> volunteers (volunteer_id));
+diesel::joinable!(redemptions -> volunteers (volunteer_id));
+diesel::joinable!(redemptions -> rewards (reward_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    volunteers,
+    points_rules,
+    points_entries,
+    rewards,
+    redemptions,
+    users,
+);
