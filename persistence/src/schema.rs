@@ -405,6 +405,8 @@ diesel::table! {
         anonymised_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<BigInt>,
     }
 }
 
@@ -729,3 +731,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     redemptions,
     users,
 );
+
+diesel::table! {
+    registry_resident_keys (id) {
+        id -> BigInt,
+        author_id -> BigInt,
+        idem_key -> Text,
+        body_hash -> Nullable<Text>,
+        household_id -> BigInt,
+        resident_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}

@@ -309,3 +309,37 @@ pub struct SearchResult {
     /// The matching households as the caller may see them.
     pub items: Vec<HouseholdRegistryView>,
 }
+
+/// Changes to a resident's entry: only the fields given change; `null` clears `birth_year`,
+/// `phone` or `user_id`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentPatch {
+    /// New name, 1–50 characters.
+    #[schema(example = "王秀英")]
+    pub name: Option<String>,
+    /// New relation to the head.
+    pub relation: Option<RelationDto>,
+    /// New birth year; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>, example = 1948)]
+    pub birth_year: Option<Option<i32>>,
+    /// New phone; `null` (or "") clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "13812345678")]
+    pub phone: Option<Option<String>>,
+    /// The resident's account; `null` unlinks it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Option<Option<i64>>,
+}
+
+/// A field that is present, even as `null` (`Some(None)`), as against absent (`None`, by
+/// `#[serde(default)]`): a patch tells "clear it" from "leave it".
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

@@ -13,7 +13,7 @@ use linli_domain::{OrgNodeId, UserId};
 use linli_persistence::org::{self, OrgNode};
 use linli_persistence::registry::care::{self, CareTagRecord, NewCareTag};
 use linli_persistence::registry::households::{
-    self, NewProfile, NewResident, Profile, ResidentRecord,
+    self, NewProfile, NewResident, Profile, ResidentChange, ResidentKey, ResidentRecord,
 };
 use linli_persistence::registry::{NewAccess, access_log};
 use linli_persistence::tx::transaction;
@@ -330,13 +330,47 @@ pub async fn put_profile(
         .await
 }
 
+/// What an `Idempotency-Key` on an added resident is compared by: the household and the
+/// checked fields, hashed with the data key (`idempotency::body_hash`), never stored plain.
+#[derive(serde::Serialize)]
+struct ResidentCanonical<'a> {
+    household: i64,
+    name: &'a str,
+    relation: &'a str,
+    birth_year: Option<i32>,
+    phone: Option<&'a str>,
+    user_id: Option<i64>,
+}
+
+/// 422 on `user_id` when the account does not exist.
+fn check_account(conn: &mut DbConnection, user: Option<UserId>) -> Result<(), ApiError> {
+    let Some(u) = user else {
+        return Ok(());
+    };
+    match linli_persistence::users::get_user(conn, u) {
+        Ok(_) => Ok(()),
+        Err(StoreError::NotFound) => {
+            let mut f = Fields::new();
+            f.push("user_id", "not_found", "账号不存在", "No such account");
+            f.finish()
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Adds a resident to a household (community staff). Answers with the household, masked.
+///
+/// With an `Idempotency-Key` the caller used before, nothing is stored and the household is
+/// answered again (`true`); the same key with another body (or household) is 422
+/// `idempotency.key_reused`. The key and the body's keyed hash are stored with the entry in a
+/// savepoint, so of two concurrent twins one adds and the other replays.
 pub async fn add_resident(
     state: &AppState,
     actor: Actor,
     id: OrgNodeId,
     body: ResidentBody,
-) -> Result<HouseholdRegistryView, ApiError> {
+    key: Option<String>,
+) -> Result<(HouseholdRegistryView, bool), ApiError> {
     let this_year = chrono::Datelike::year(&state.clock.now().with_timezone(&state.tz));
     let mut f = Fields::new();
     let name = f.check("name", ResidentName::parse(&body.name));
@@ -349,10 +383,23 @@ pub async fn add_resident(
         Some(p) => f.check("phone", PhoneNumber::parse(p)),
     };
     f.finish()?;
+    let name = name.expect("checked");
+    let relation: linli_domain::registry::Relation = body.relation.into();
     let cipher = state.cipher.clone();
+    let hash = crate::idempotency::body_hash(
+        &cipher,
+        &ResidentCanonical {
+            household: id.0,
+            name: name.as_str(),
+            relation: relation.as_str(),
+            birth_year: birth_year.map(BirthYear::get),
+            phone: phone.as_ref().map(PhoneNumber::as_str),
+            user_id: body.user_id,
+        },
+    );
     let new = NewResident {
-        name: seal::name(&cipher, &name.expect("checked"))?,
-        relation: body.relation.into(),
+        name: seal::name(&cipher, &name)?,
+        relation,
         birth_year: birth_year.map(BirthYear::get),
         phone: phone
             .as_ref()
@@ -370,20 +417,169 @@ pub async fn add_resident(
                 if !masking::may_edit(viewer) {
                     return Err(not_allowed());
                 }
-                if let Some(u) = new.user_id {
-                    match linli_persistence::users::get_user(conn, u) {
-                        Ok(_) => {}
-                        Err(StoreError::NotFound) => {
-                            let mut f = Fields::new();
-                            f.push("user_id", "not_found", "账号不存在", "No such account");
-                            f.finish()?;
-                        }
-                        Err(e) => return Err(e.into()),
+                let replay = |conn: &mut DbConnection, prior: Option<ResidentKey>| {
+                    let prior = prior.ok_or_else(|| {
+                        ApiError::internal(anyhow::anyhow!(
+                            "a registry idempotency key clashed but is not there"
+                        ))
+                    })?;
+                    if prior.body_hash.as_deref() != Some(hash.as_str()) {
+                        return Err(crate::idempotency::key_reused());
                     }
+                    let loaded = load(conn, std::slice::from_ref(&node))?;
+                    Ok((render(&cipher, &loaded, &node, viewer, false)?, true))
+                };
+                if let Some(k) = &key
+                    && let Some(prior) = households::resident_key(conn, actor.user_id, k)?
+                {
+                    return replay(conn, Some(prior));
                 }
-                households::add_resident(conn, &node, &new, now)?;
+                check_account(conn, new.user_id)?;
+                // In a savepoint: a twin with the same key committed meanwhile (another
+                // instance, PostgreSQL) makes the key's insert fail; the entry goes with it and
+                // the twin's answer is given.
+                let added = transaction(conn, |conn| {
+                    let r = households::add_resident(conn, &node, &new, now)?;
+                    if let Some(k) = &key {
+                        households::insert_resident_key(
+                            conn,
+                            actor.user_id,
+                            k,
+                            &hash,
+                            node.id,
+                            r.id,
+                            now,
+                        )?;
+                    }
+                    Ok::<_, StoreError>(r)
+                });
+                match added {
+                    Ok(_) => {}
+                    Err(StoreError::Duplicate("idempotency_key")) => {
+                        let k = key.as_deref().expect("only a key clashes");
+                        let prior = households::resident_key(conn, actor.user_id, k)?;
+                        return replay(conn, prior);
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                let loaded = load(conn, std::slice::from_ref(&node))?;
+                Ok((render(&cipher, &loaded, &node, viewer, false)?, false))
+            })
+        })
+        .await
+}
+
+fn resident_not_found() -> ApiError {
+    ApiError::not_found(
+        "registry.resident_not_found",
+        Msg::new("该住户无此居民", "No such resident in this household"),
+    )
+}
+
+/// Changes a resident's entry (community staff): the fields given, checked as when adding;
+/// a new name or phone is sealed anew (ciphertext, masked form, look-up hash), so a search by
+/// the new value finds the household and one by the old value no longer does. Answers with
+/// the household, masked.
+pub async fn update_resident(
+    state: &AppState,
+    actor: Actor,
+    id: OrgNodeId,
+    resident: i64,
+    body: ResidentPatch,
+) -> Result<HouseholdRegistryView, ApiError> {
+    let this_year = chrono::Datelike::year(&state.clock.now().with_timezone(&state.tz));
+    let mut f = Fields::new();
+    let name = body
+        .name
+        .as_deref()
+        .and_then(|n| f.check("name", ResidentName::parse(n)));
+    let birth_year = match body.birth_year {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(y)) => f
+            .check("birth_year", BirthYear::new(y, this_year))
+            .map(|y| Some(y.get())),
+    };
+    let phone = match body.phone.as_ref().map(|p| p.as_deref().map(str::trim)) {
+        None => None,
+        Some(None | Some("")) => Some(None),
+        Some(Some(p)) => f.check("phone", PhoneNumber::parse(p)).map(Some),
+    };
+    f.finish()?;
+    let cipher = state.cipher.clone();
+    let change = ResidentChange {
+        name: name.as_ref().map(|n| seal::name(&cipher, n)).transpose()?,
+        relation: body.relation.map(Into::into),
+        birth_year,
+        phone: phone
+            .map(|p| p.as_ref().map(|p| seal::phone(&cipher, p)).transpose())
+            .transpose()?,
+        user_id: body.user_id.map(|u| u.map(UserId)),
+    };
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| {
+            transaction(conn, |conn| {
+                let node = household_node(conn, id)?;
+                let viewer = viewer(&actor, &node)?;
+                if !masking::may_edit(viewer) {
+                    return Err(not_allowed());
+                }
+                if !households::residents_of(conn, node.id)?
+                    .iter()
+                    .any(|r| r.id == resident)
+                {
+                    return Err(resident_not_found());
+                }
+                check_account(conn, change.user_id.flatten())?;
+                if !households::update_resident(conn, node.id, resident, &change, now)? {
+                    return Err(resident_not_found());
+                }
                 let loaded = load(conn, std::slice::from_ref(&node))?;
                 render(&cipher, &loaded, &node, viewer, false)
+            })
+        })
+        .await
+}
+
+/// What a removed entry's name becomes (sealed like any name).
+pub const REMOVED_RESIDENT: &str = "已移除居民";
+
+/// Removes a resident's entry (community staff): their personal data is erased and the entry
+/// leaves the household, searches and care lists; the row stays for the record (see
+/// `households::remove_resident`).
+pub async fn remove_resident(
+    state: &AppState,
+    actor: Actor,
+    id: OrgNodeId,
+    resident: i64,
+) -> Result<(), ApiError> {
+    let placeholder = seal::name(
+        &state.cipher,
+        &ResidentName::parse(REMOVED_RESIDENT).map_err(ApiError::internal)?,
+    )?;
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| {
+            transaction(conn, |conn| {
+                let node = household_node(conn, id)?;
+                let viewer = viewer(&actor, &node)?;
+                if !masking::may_edit(viewer) {
+                    return Err(not_allowed());
+                }
+                if !households::remove_resident(
+                    conn,
+                    node.id,
+                    resident,
+                    &placeholder,
+                    actor.user_id,
+                    now,
+                )? {
+                    return Err(resident_not_found());
+                }
+                Ok(())
             })
         })
         .await

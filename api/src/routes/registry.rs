@@ -2,7 +2,7 @@
 //! purpose), its profile, residents and care tags; the care-needs list under a node; the
 //! staff search; the access log.
 
-use actix_web::{HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use linli_domain::OrgNodeId;
@@ -11,6 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::{Json, Query};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::registry::dto::*;
 use crate::registry::params::{AccessLogParams, CareNeedParams, ViewParams};
 use crate::registry::service;
@@ -22,6 +23,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(household_registry)
         .service(put_profile)
         .service(add_resident)
+        .service(update_resident)
+        .service(remove_resident)
         .service(add_care_tag)
         .service(remove_care_tag)
         .service(care_needs)
@@ -114,22 +117,69 @@ pub async fn put_profile(
 }
 
 /// Adds a resident to a household's register (community staff); name and phone are encrypted
-/// at rest. Answers with the household, masked.
-#[utoipa::path(tag = "registry", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ResidentBody, responses(
+/// at rest. Answers with the household, masked. With an `Idempotency-Key` the caller used
+/// before, nothing is stored and the household is answered again (`Idempotent-Replayed: true`).
+#[utoipa::path(tag = "registry", security(("bearer" = [])), params(("id" = i64, Path),
+    ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1–255 visible ASCII characters, per staff member")),
+    request_body = ResidentBody, responses(
     (status = 201, body = HouseholdRegistryView),
     (status = 403, description = "`registry.not_allowed`", body = ErrorEnvelope),
-    (status = 404, body = ErrorEnvelope),
-    (status = 422, body = ErrorEnvelope),
+    (status = 404, description = "`registry.household_not_found`", body = ErrorEnvelope),
+    (status = 422, description = "Invalid fields (`validation.failed`, every bad field listed), or the key was used with another body (`idempotency.key_reused`)", body = ErrorEnvelope),
 ))]
 #[post("/households/{id}/residents")]
 pub async fn add_resident(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<i64>,
+    key: IdempotencyKey,
     body: Json<ResidentBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = service::add_resident(&state, auth.actor, OrgNodeId(*id), body.0).await?;
-    Ok(HttpResponse::Created().json(view))
+    let (view, replayed) =
+        service::add_resident(&state, auth.actor, OrgNodeId(*id), body.0, key.into_inner()).await?;
+    Ok(idempotency::created(view, replayed))
+}
+
+/// Changes a resident's entry (community staff): only the fields given; `null` clears
+/// `birth_year`, `phone` or `user_id`. A new name or phone is sealed anew, so searches find
+/// the new value and not the old. Answers with the household, masked.
+#[utoipa::path(tag = "registry", security(("bearer" = [])), params(("id" = i64, Path), ("resident_id" = i64, Path)), request_body = ResidentPatch, responses(
+    (status = 200, body = HouseholdRegistryView),
+    (status = 403, description = "`registry.not_allowed`", body = ErrorEnvelope),
+    (status = 404, description = "`registry.household_not_found`, or `registry.resident_not_found` (another household's, or removed)", body = ErrorEnvelope),
+    (status = 422, description = "Invalid fields (`validation.failed`, every bad field listed)", body = ErrorEnvelope),
+))]
+#[patch("/households/{id}/residents/{resident_id}")]
+pub async fn update_resident(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(i64, i64)>,
+    body: Json<ResidentPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, resident) = path.into_inner();
+    let view =
+        service::update_resident(&state, auth.actor, OrgNodeId(id), resident, body.0).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Removes a resident's entry (community staff; moved out, or recorded by mistake). Their name,
+/// phone, birth year and account link are erased and the entry leaves the household, searches
+/// and care lists; care tags about them are closed. The entry's id stays for the record (care
+/// consent, access log).
+#[utoipa::path(tag = "registry", security(("bearer" = [])), params(("id" = i64, Path), ("resident_id" = i64, Path)), responses(
+    (status = 204, description = "Removed"),
+    (status = 403, description = "`registry.not_allowed`", body = ErrorEnvelope),
+    (status = 404, description = "`registry.household_not_found`, or `registry.resident_not_found` (another household's, or removed already)", body = ErrorEnvelope),
+))]
+#[delete("/households/{id}/residents/{resident_id}")]
+pub async fn remove_resident(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, resident) = path.into_inner();
+    service::remove_resident(&state, auth.actor, OrgNodeId(id), resident).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Records a care tag on a household or one of its residents, with the consent it is given

@@ -23,6 +23,7 @@ mod printables;
 mod privacy_logs;
 mod rate_limits;
 mod registry;
+mod registry_edit;
 mod registry_import;
 mod request_access;
 mod requests;

@@ -1,5 +1,6 @@
-//! Nothing personal in the logs: a resident's name and phone pass through registering, revealing,
-//! searching, importing (with a bad row), exporting and erasing, and no log line carries them,
+//! Nothing personal in the logs: a resident's name and phone pass through registering (also
+//! idempotently), editing, removing, revealing, searching, importing (with a bad row),
+//! exporting and erasing, and no log line carries them,
 //! while the lines these steps do write are there.
 //!
 //! The capture is the process's global subscriber, installed by the first test that asks, at
@@ -103,6 +104,36 @@ async fn no_log_line_carries_a_residents_name_or_phone(backend: Backend) {
     )
     .await
     .expect(422);
+    // Added under an Idempotency-Key (and retried), edited, edited badly, removed.
+    let (name2, phone2, name3, phone3) = ("蔺思远", "13566770011", "蔺思源", "13566770022");
+    let mut spouse = 0;
+    for _ in 0..2 {
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/households/{h}/residents")))
+            .bearer_auth(&community)
+            .header("Idempotency-Key", "privacy-spouse")
+            .json(&json!({"name": name2, "relation": "spouse", "phone": phone2}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 201);
+        let v: serde_json::Value = res.json().await.unwrap();
+        spouse = v["residents"][1]["id"].as_i64().unwrap();
+    }
+    let entry = format!("/api/v1/households/{h}/residents/{spouse}");
+    let edit = |body: serde_json::Value| {
+        app.call(reqwest::Method::PATCH, &entry, Some(&community), Some(body))
+    };
+    edit(json!({"name": name3, "phone": phone3}))
+        .await
+        .expect(200);
+    edit(json!({"phone": format!("{phone3}8")}))
+        .await
+        .expect(422);
+    app.call(reqwest::Method::DELETE, &entry, Some(&community), None)
+        .await
+        .expect(204);
     app.get(
         &format!("/api/v1/households/{h}/registry?reveal=true&purpose=callback"),
         &community,
@@ -149,7 +180,18 @@ async fn no_log_line_carries_a_residents_name_or_phone(backend: Backend) {
         lines.contains("personal data erased") && lines.contains(&format!("user={my_id}")),
         "the capture works: the erasure is logged by id"
     );
-    for secret in [name, phone, spaced, "6677 8899", &format!("{phone}0")] {
+    for secret in [
+        name,
+        phone,
+        spaced,
+        "6677 8899",
+        &format!("{phone}0"),
+        name2,
+        phone2,
+        name3,
+        phone3,
+        &format!("{phone3}8"),
+    ] {
         assert!(
             !lines.contains(secret),
             "a log line carries `{secret}`:\n{}",

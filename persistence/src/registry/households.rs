@@ -9,7 +9,10 @@ use linli_domain::{OrgNodeId, UserId};
 use crate::connection::DbConnection;
 use crate::error::{StoreError, corrupt};
 use crate::org::OrgNode;
-use crate::schema::{household_profiles as hp, registry_residents as rr};
+use crate::schema::{
+    care_tags as ct, household_profiles as hp, registry_resident_keys as rk,
+    registry_residents as rr,
+};
 use crate::time::{from_db, opt_from_db, to_db};
 
 /// A personal value as stored: encrypted, masked for display, and a keyed hash of its
@@ -301,13 +304,14 @@ pub fn resident(conn: &mut DbConnection, id: i64) -> Result<ResidentRecord, Stor
         .try_into()
 }
 
-/// A household's residents, in the order recorded.
+/// A household's residents in the register (not removed ones), in the order recorded.
 pub fn residents_of(
     conn: &mut DbConnection,
     household: OrgNodeId,
 ) -> Result<Vec<ResidentRecord>, StoreError> {
     rr::table
         .filter(rr::household_id.eq(household.0))
+        .filter(rr::removed_at.is_null())
         .order(rr::id.asc())
         .select(ResidentRow::as_select())
         .load(conn)?
@@ -324,6 +328,7 @@ pub fn residents_of_many(
     let ids: Vec<i64> = households.iter().map(|h| h.0).collect();
     rr::table
         .filter(rr::household_id.eq_any(ids))
+        .filter(rr::removed_at.is_null())
         .order(rr::id.asc())
         .select(ResidentRow::as_select())
         .load(conn)?
@@ -341,6 +346,7 @@ pub fn find_by_hash(
     rr::table
         .filter(rr::community_id.eq(community.0))
         .filter(rr::name_hash.eq(hash).or(rr::phone_hash.eq(hash)))
+        .filter(rr::removed_at.is_null())
         .order(rr::id.asc())
         .select(ResidentRow::as_select())
         .load(conn)?
@@ -356,6 +362,7 @@ pub fn residents_of_user(
 ) -> Result<Vec<ResidentRecord>, StoreError> {
     rr::table
         .filter(rr::user_id.eq(user.0))
+        .filter(rr::removed_at.is_null())
         .order(rr::id.asc())
         .select(ResidentRow::as_select())
         .load(conn)?
@@ -387,4 +394,182 @@ pub fn anonymise_user_entries(
             rr::updated_at.eq(to_db(now)),
         ))
         .execute(conn)?)
+}
+
+/// What an edit changes: `None` leaves a field as it is; for the nullable ones `Some(None)`
+/// clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ResidentChange {
+    /// Name, sealed anew.
+    pub name: Option<Sealed>,
+    /// Relation.
+    pub relation: Option<Relation>,
+    /// Birth year.
+    pub birth_year: Option<Option<i32>>,
+    /// Phone, sealed anew, or cleared.
+    pub phone: Option<Option<Sealed>>,
+    /// The linked account.
+    pub user_id: Option<Option<UserId>>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = rr)]
+struct ResidentChangeset<'a> {
+    name_enc: Option<&'a str>,
+    name_masked: Option<&'a str>,
+    name_hash: Option<&'a str>,
+    relation: Option<&'a str>,
+    birth_year: Option<Option<i32>>,
+    phone_enc: Option<Option<&'a str>>,
+    phone_masked: Option<Option<&'a str>>,
+    phone_hash: Option<Option<&'a str>>,
+    user_id: Option<Option<i64>>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// Changes a resident of `household` in the register; false when there is none such (another
+/// household's, or removed).
+pub fn update_resident(
+    conn: &mut DbConnection,
+    household: OrgNodeId,
+    id: i64,
+    change: &ResidentChange,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let phone = change.phone.as_ref().map(Option::as_ref);
+    let set = ResidentChangeset {
+        name_enc: change.name.as_ref().map(|n| n.encrypted.as_str()),
+        name_masked: change.name.as_ref().map(|n| n.masked.as_str()),
+        name_hash: change.name.as_ref().map(|n| n.hash.as_str()),
+        relation: change.relation.map(|r| r.as_str()),
+        birth_year: change.birth_year,
+        phone_enc: phone.map(|p| p.map(|p| p.encrypted.as_str())),
+        phone_masked: phone.map(|p| p.map(|p| p.masked.as_str())),
+        phone_hash: phone.map(|p| p.map(|p| p.hash.as_str())),
+        user_id: change.user_id.map(|u| u.map(|u| u.0)),
+        updated_at: to_db(now),
+    };
+    let n = diesel::update(
+        rr::table
+            .find(id)
+            .filter(rr::household_id.eq(household.0))
+            .filter(rr::removed_at.is_null()),
+    )
+    .set(&set)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Removes a resident of `household` from the register; false when there is none such.
+///
+/// The row stays and its personal fields are erased, the way a resident's own erasure
+/// anonymises it (`anonymise_user_entries`): the name becomes `placeholder` (sealed), phone,
+/// birth year and the account link go, and `removed_at` hides it from the household, searches
+/// and care lists. Deleting the row instead would break the care tags recorded with this
+/// resident's consent and the access-log lines about them (both point at its id), or force
+/// rewriting that record. The care tags about this resident are closed (removed by `by`, kept
+/// as the record of care given); household tags they consented to stay as they are. The keyed
+/// hash of the body it was added with (Idempotency-Key) is erased too.
+pub fn remove_resident(
+    conn: &mut DbConnection,
+    household: OrgNodeId,
+    id: i64,
+    placeholder: &Sealed,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        rr::table
+            .find(id)
+            .filter(rr::household_id.eq(household.0))
+            .filter(rr::removed_at.is_null()),
+    )
+    .set((
+        rr::name_enc.eq(&placeholder.encrypted),
+        rr::name_masked.eq(&placeholder.masked),
+        rr::name_hash.eq(&placeholder.hash),
+        rr::birth_year.eq(None::<i32>),
+        rr::phone_enc.eq(None::<String>),
+        rr::phone_masked.eq(None::<String>),
+        rr::phone_hash.eq(None::<String>),
+        rr::user_id.eq(None::<i64>),
+        rr::removed_at.eq(Some(to_db(now))),
+        rr::removed_by.eq(Some(by.0)),
+        rr::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    diesel::update(
+        ct::table
+            .filter(ct::resident_id.eq(id))
+            .filter(ct::removed_at.is_null()),
+    )
+    .set((
+        ct::removed_at.eq(Some(to_db(now))),
+        ct::removed_by.eq(Some(by.0)),
+    ))
+    .execute(conn)?;
+    diesel::update(rk::table.filter(rk::resident_id.eq(id)))
+        .set(rk::body_hash.eq(None::<String>))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// A resident added under an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentKey {
+    /// The keyed hash of the body it came with; erased once the entry was removed.
+    pub body_hash: Option<String>,
+    /// The household it was added to.
+    pub household_id: OrgNodeId,
+    /// The entry.
+    pub resident_id: i64,
+}
+
+/// The resident `author` added under `key`, if any.
+pub fn resident_key(
+    conn: &mut DbConnection,
+    author: UserId,
+    key: &str,
+) -> Result<Option<ResidentKey>, StoreError> {
+    Ok(rk::table
+        .filter(rk::author_id.eq(author.0))
+        .filter(rk::idem_key.eq(key))
+        .select((rk::body_hash, rk::household_id, rk::resident_id))
+        .get_result::<(Option<String>, i64, i64)>(conn)
+        .optional()?
+        .map(|(body_hash, h, r)| ResidentKey {
+            body_hash,
+            household_id: OrgNodeId(h),
+            resident_id: r,
+        }))
+}
+
+/// Remembers the key a resident was added under. The same key twice by one author is
+/// `Duplicate("idempotency_key")` (run it in a savepoint).
+pub fn insert_resident_key(
+    conn: &mut DbConnection,
+    author: UserId,
+    key: &str,
+    body_hash: &str,
+    household: OrgNodeId,
+    resident: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(rk::table)
+        .values((
+            rk::author_id.eq(author.0),
+            rk::idem_key.eq(key),
+            rk::body_hash.eq(Some(body_hash)),
+            rk::household_id.eq(household.0),
+            rk::resident_id.eq(resident),
+            rk::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map_err(|e| {
+            crate::error::on_unique(e, &[("registry_resident_keys", "idempotency_key")])
+        })?;
+    Ok(())
 }

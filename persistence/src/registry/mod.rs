@@ -9,4 +9,6 @@ pub mod rights;
 
 pub use access_log::{AccessLogEntry, NewAccess};
 pub use care::{CareNeed, CareTagRecord, NewCareTag};
-pub use households::{NewProfile, NewResident, Profile, ResidentRecord, Sealed};
+pub use households::{
+    NewProfile, NewResident, Profile, ResidentChange, ResidentKey, ResidentRecord, Sealed,
+};
