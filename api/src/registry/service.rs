@@ -526,11 +526,20 @@ pub async fn update_resident(
                 if !masking::may_edit(viewer) {
                     return Err(not_allowed());
                 }
-                if !households::residents_of(conn, node.id)?
-                    .iter()
-                    .any(|r| r.id == resident)
-                {
-                    return Err(resident_not_found());
+                let entry = households::residents_of(conn, node.id)?
+                    .into_iter()
+                    .find(|r| r.id == resident)
+                    .ok_or_else(resident_not_found)?;
+                // Erased at the resident's own request (PIPL): staff may not write personal
+                // data back onto it; a new entry is theirs to add if the person agrees.
+                if entry.anonymised_at.is_some() {
+                    return Err(ApiError::conflict(
+                        "registry.resident_anonymised",
+                        Msg::new(
+                            "该居民已应本人要求删除个人信息，不能再编辑",
+                            "This entry was erased at the resident's request and cannot be edited",
+                        ),
+                    ));
                 }
                 check_account(conn, change.user_id.flatten())?;
                 if !households::update_resident(conn, node.id, resident, &change, now)? {

@@ -147,6 +147,7 @@ pub async fn add_resident(
     (status = 200, body = HouseholdRegistryView),
     (status = 403, description = "`registry.not_allowed`", body = ErrorEnvelope),
     (status = 404, description = "`registry.household_not_found`, or `registry.resident_not_found` (another household's, or removed)", body = ErrorEnvelope),
+    (status = 409, description = "`registry.resident_anonymised`: erased at the resident's own request", body = ErrorEnvelope),
     (status = 422, description = "Invalid fields (`validation.failed`, every bad field listed)", body = ErrorEnvelope),
 ))]
 #[patch("/households/{id}/residents/{resident_id}")]

@@ -413,4 +413,18 @@ async fn a_resident_exports_their_data_and_is_erased(backend: Backend) {
     assert!(!req["timeline"].as_array().unwrap().is_empty());
     let text = req.to_string();
     assert!(!text.contains("13987654321"));
+    // Staff may not write personal data back onto the erased entry.
+    let erased = r["id"].as_i64().unwrap();
+    let res = app
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/households/{h}/residents/{erased}"),
+            Some(&community),
+            Some(json!({"name": "张三", "phone": "13987654321"})),
+        )
+        .await;
+    res.expect(409);
+    assert_eq!(res.code(), "registry.resident_anonymised");
+    let v = app.get(&reg(h), &community).await;
+    assert_eq!(v.expect(200)["residents"][0]["anonymised"], true);
 }
