@@ -6,12 +6,12 @@
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
-use linli_domain::RequestId;
 use linli_domain::access::Actor;
 use linli_domain::meeting::{
     Change, ItemOutcome, MeetingKind, ParticipantRole, PartyKind, close_when_settled, decide,
 };
 use linli_domain::request::{Command, Context, decide as decide_request};
+use linli_domain::RequestId;
 use linli_persistence::meetings::{
     self, MeetingRecord, NewActionItem, NewAgreement, NewMeeting, NewParticipant, NewResolution,
     ParticipantWho,

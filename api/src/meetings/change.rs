@@ -9,8 +9,8 @@ use linli_persistence::meetings::{self, MeetingRecord};
 use linli_persistence::tx::transaction;
 use linli_persistence::{DbConnection, StoreError};
 
-use super::errors::forbidden;
 use super::render::render;
+use super::errors::forbidden;
 use super::scope::{load_managed, load_visible};
 use super::wire::MeetingView;
 use crate::error::ApiError;

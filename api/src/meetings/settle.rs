@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use linli_domain::UserId;
 use linli_domain::access::Actor;
 use linli_domain::meeting::{
     Change, ItemOutcome, MeetingEventKind, MeetingId, MeetingStatus, close_when_settled, settles,
@@ -14,6 +13,7 @@ use linli_domain::meeting::{
 use linli_domain::request::{Command, Context, TransitionError, decide};
 use linli_domain::text::Note;
 use linli_persistence::meetings::{self, LinkedRequest};
+use linli_domain::UserId;
 use linli_persistence::{DbConnection, categories, requests, users};
 use serde_json::json;
 

@@ -28,8 +28,8 @@ use super::partner_view::{
     PartnerRequestView, PartnerTimelineEntry, partner_timeline_entry, partner_view,
 };
 use super::submit::{
-    Common, Prepared, RawCommon, Resolved, check_common, find_category, new_details, prepare,
-    screen,
+    Common, Prepared, RawCommon, Resolved, check_common, find_category,
+    new_details, prepare, screen,
 };
 use super::view::all_categories;
 use crate::auth::inbound::Signed;
@@ -271,24 +271,21 @@ fn check(
     let (Some(external_id), Some(common), Some(building)) = (external_id, common, building) else {
         unreachable!("every missing value recorded a field error");
     };
-    let hash = crate::idempotency::body_hash(
-        cipher,
-        &Canonical {
-            external_id: external_id.as_str(),
-            category: common.category.as_str(),
-            description: common.description.as_str(),
-            building_code: building.as_str(),
-            location_text: common.location.as_ref().map(|l| l.as_str()),
-            photo_urls: common
-                .photos
-                .as_slice()
-                .iter()
-                .map(|p| p.as_str())
-                .collect(),
-            contact_phone: common.phone.as_ref().map(|p| p.as_str()),
-            submitted_at: body.submitted_at,
-        },
-    );
+    let hash = crate::idempotency::body_hash(cipher, &Canonical {
+        external_id: external_id.as_str(),
+        category: common.category.as_str(),
+        description: common.description.as_str(),
+        building_code: building.as_str(),
+        location_text: common.location.as_ref().map(|l| l.as_str()),
+        photo_urls: common
+            .photos
+            .as_slice()
+            .iter()
+            .map(|p| p.as_str())
+            .collect(),
+        contact_phone: common.phone.as_ref().map(|p| p.as_str()),
+        submitted_at: body.submitted_at,
+    });
     Ok(Checked {
         push: Push {
             partner_id,

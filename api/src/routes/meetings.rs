@@ -9,11 +9,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::{Json, Query};
-use crate::idempotency::{self, IdempotencyKey};
 use crate::meetings::params::{ListParams, MeetingStatsParams};
 use crate::meetings::stats::{MeetingStatsResponse, meeting_stats};
 use crate::meetings::wire::*;
 use crate::meetings::{create, edit, list, members, resolutions, settle};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
 /// Registers the routes.

@@ -28,12 +28,7 @@ pub fn may_manage(actor: &Actor, meeting_node: &NodePath) -> bool {
 }
 
 /// A manager, the staff of the community it is about, or someone the meeting involves.
-pub fn may_see(
-    actor: &Actor,
-    meeting_node: &NodePath,
-    community: &NodePath,
-    involved: bool,
-) -> bool {
+pub fn may_see(actor: &Actor, meeting_node: &NodePath, community: &NodePath, involved: bool) -> bool {
     involved || may_manage(actor, meeting_node) || actor.administers(community)
 }
 
