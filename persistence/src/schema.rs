@@ -458,6 +458,21 @@ diesel::table! {
         name -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        dissolved_at -> Nullable<Timestamp>,
+        dissolved_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    butler_team_building_history (id) {
+        id -> BigInt,
+        team_id -> BigInt,
+        building_id -> BigInt,
+        building_path -> Text,
+        added_at -> Timestamp,
+        added_by -> Nullable<BigInt>,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<BigInt>,
     }
 }
 
@@ -529,6 +544,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     butler_member_roles,
     work_logs,
     org_nodes,
+    butler_team_building_history,
 );
 
 diesel::table! {

@@ -9,11 +9,11 @@ use linli_domain::access::Actor;
 use linli_domain::access::RoleKind;
 use linli_domain::access::admin::{Label, RoleSite, check_grant};
 use linli_domain::butler::{Duties, MemberKind, may_manage_team};
-use linli_domain::org::{BuildingCode, NodeKind};
+use linli_domain::org::{BuildingCode, NodeKind, NodePath};
 use linli_domain::request::Visibility;
 use linli_domain::text::PhoneNumber;
 use linli_domain::{OrgNodeId, UserId};
-use linli_persistence::butlers::teams::{self, Member, NewMember, Team};
+use linli_persistence::butlers::teams::{self, BuildingStint, Member, NewMember, Team};
 use linli_persistence::tx::transaction;
 use linli_persistence::{StoreError, org, users};
 use serde::{Deserialize, Serialize};
@@ -87,6 +87,37 @@ impl From<Member> for MemberView {
     }
 }
 
+/// One stint of a building on a team.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BuildingStintView {
+    /// The building.
+    pub building: TeamBuildingView,
+    /// When it joined the team.
+    pub added_at: DateTime<Utc>,
+    /// Who added it (null for the demo's and imported teams).
+    pub added_by: Option<i64>,
+    /// When it left the team; null while the team serves it.
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Who removed it (or dissolved the team).
+    pub removed_by: Option<i64>,
+}
+
+impl From<BuildingStint> for BuildingStintView {
+    fn from(s: BuildingStint) -> Self {
+        BuildingStintView {
+            building: TeamBuildingView {
+                id: s.building.id.0,
+                code: s.building.code,
+                name: s.building.name,
+            },
+            added_at: s.added_at,
+            added_by: s.added_by.map(|u| u.0),
+            removed_at: s.removed_at,
+            removed_by: s.removed_by.map(|u| u.0),
+        }
+    }
+}
+
 /// A butler team (兴管家服务团) with its buildings and active members.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TeamView {
@@ -99,10 +130,18 @@ pub struct TeamView {
     pub community_id: i64,
     /// The buildings it serves.
     pub buildings: Vec<TeamBuildingView>,
-    /// Its active members, the leader first.
+    /// Its active members, the leader first (every stint, oldest first, when asked for
+    /// `include_past`).
     pub members: Vec<MemberView>,
     /// When it was set up.
     pub created_at: DateTime<Utc>,
+    /// When it was dissolved; null while it works. A dissolved team serves no building, has
+    /// no active member and cannot be changed.
+    pub dissolved_at: Option<DateTime<Utc>>,
+    /// Who dissolved it.
+    pub dissolved_by: Option<i64>,
+    /// Every stint of a building on the team, the current ones included, oldest first.
+    pub building_history: Vec<BuildingStintView>,
 }
 
 /// Teams.
@@ -153,6 +192,21 @@ pub struct NewMemberBody {
     pub work_phone: Option<String>,
 }
 
+/// A team's new name.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TeamPatch {
+    /// Its name, 1–100 characters.
+    #[schema(example = "天兴都市花园1号楼兴管家服务团")]
+    pub name: String,
+}
+
+/// A building for a team.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TeamBuildingBody {
+    /// The building's node id: a building of the team's community without a team.
+    pub building_id: i64,
+}
+
 /// Which stints to list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -169,6 +223,8 @@ pub struct TeamsParams {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Also dissolved teams; default false.
+    pub include_dissolved: Option<bool>,
 }
 
 pub(crate) fn team_not_found() -> ApiError {
@@ -188,26 +244,45 @@ fn forbidden() -> ApiError {
     )
 }
 
+fn dissolved() -> ApiError {
+    ApiError::conflict(
+        "butler_team.dissolved",
+        Msg::new(
+            "该兴管家服务团已解散，不能再修改",
+            "The butler team is dissolved and cannot be changed",
+        ),
+    )
+}
+
+fn building_taken() -> ApiError {
+    ApiError::conflict(
+        "butler_team.building_taken",
+        Msg::new(
+            "该楼栋已有兴管家服务团",
+            "A building named already has a butler team",
+        ),
+    )
+}
+
 fn field(field: &str, code: &'static str, zh: &str, en: &str) -> ApiError {
     let mut f = Fields::new();
     f.push(field, code, zh, en);
     f.finish().expect_err("one error")
 }
 
-/// True when the actor sees the team: one of its buildings lies in a subtree they see by area.
+/// True when the actor sees the team: they see its community by area, or one of the buildings
+/// it serves; a dissolved team also by a building it once served.
 fn sees(actor: &Actor, team: &Team) -> bool {
     let v = Visibility::of(actor);
-    team.buildings
-        .iter()
-        .any(|b| v.subtrees.iter().any(|s| s.contains(&b.path)))
+    let seen = |p: &NodePath| v.subtrees.iter().any(|s| s.contains(p));
+    seen(&team.community_path)
+        || team.buildings.iter().any(|b| seen(&b.path))
+        || (team.dissolved_at.is_some() && team.history.iter().any(|s| seen(&s.building.path)))
 }
 
+/// Community staff of the team's community, and the levels above.
 fn manages(actor: &Actor, team: &Team) -> bool {
-    !team.buildings.is_empty()
-        && team
-            .buildings
-            .iter()
-            .all(|b| may_manage_team(actor, &b.path))
+    may_manage_team(actor, &team.community_path)
 }
 
 fn view(team: Team, members: Vec<Member>) -> TeamView {
@@ -226,6 +301,38 @@ fn view(team: Team, members: Vec<Member>) -> TeamView {
             .collect(),
         members: members.into_iter().map(Into::into).collect(),
         created_at: team.created_at,
+        dissolved_at: team.dissolved_at,
+        dissolved_by: team.dissolved_by.map(|u| u.0),
+        building_history: team.history.into_iter().map(Into::into).collect(),
+    }
+}
+
+/// Inside a write transaction: takes the team for writing (changes to one team take turns)
+/// and loads it fresh; 404 when the actor does not see it, 403 when they do not manage it,
+/// 409 `butler_team.dissolved` when it is dissolved.
+fn load_for_change(
+    conn: &mut linli_persistence::DbConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<Team, ApiError> {
+    match teams::lock_team(conn, id) {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Err(team_not_found()),
+        Err(e) => return Err(e.into()),
+    }
+    let team = load_seen(conn, actor, id)?;
+    if !manages(actor, &team) {
+        return Err(forbidden());
+    }
+    if team.dissolved_at.is_some() {
+        return Err(dissolved());
+    }
+    Ok(team)
+}
+
+fn forget_all(state: &AppState, accounts: &[UserId]) {
+    for u in accounts {
+        state.caches.actors.forget(u);
     }
 }
 
@@ -310,13 +417,7 @@ pub async fn create(
                     Some(actor.user_id),
                     now,
                 ) {
-                    Err(StoreError::Duplicate(_)) => Err(ApiError::conflict(
-                        "butler_team.building_taken",
-                        Msg::new(
-                            "该楼栋已有兴管家服务团",
-                            "A building named already has a butler team",
-                        ),
-                    )),
+                    Err(StoreError::Duplicate(_)) => Err(building_taken()),
                     other => Ok(other?),
                 }
             })
@@ -325,13 +426,22 @@ pub async fn create(
     Ok(view(team, Vec::new()))
 }
 
-/// One team the actor sees (by area), with its active members.
-pub async fn show(state: &AppState, actor: Actor, id: i64) -> Result<TeamView, ApiError> {
+/// One team the actor sees (by area), dissolved or not, with its active members (or every
+/// stint, oldest first, with `include_past`).
+pub async fn show(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    include_past: bool,
+) -> Result<TeamView, ApiError> {
     state
         .db
         .read(move |conn| {
             let team = load_seen(conn, &actor, id)?;
-            let members = teams::members(conn, id, false)?;
+            let mut members = teams::members(conn, id, include_past)?;
+            if include_past {
+                members.sort_by_key(|m| (m.joined_at, m.id));
+            }
             Ok(view(team, members))
         })
         .await
@@ -369,11 +479,12 @@ pub async fn list(state: &AppState, actor: Actor, p: TeamsParams) -> Result<Team
         }),
     };
     f.finish()?;
+    let include_dissolved = p.include_dissolved.unwrap_or(false);
     state
         .db
         .read(move |conn| {
             let subtrees = Visibility::of(&actor).subtrees;
-            let all = teams::teams_in_subtrees(conn, &subtrees)?;
+            let all = teams::teams_in_subtrees(conn, &subtrees, include_dissolved)?;
             let mut page: Vec<Team> = all.into_iter().filter(|t| t.id > after).collect();
             let more = page.len() as i64 > limit;
             page.truncate(limit as usize);
@@ -457,10 +568,7 @@ pub async fn add_member(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let team = load_seen(conn, &actor, team_id)?;
-                if !manages(&actor, &team) {
-                    return Err(forbidden());
-                }
+                let team = load_for_change(conn, &actor, team_id)?;
                 let (name, phone) = match user {
                     Some(u) => {
                         let account = match users::get_user(conn, u) {
@@ -536,6 +644,10 @@ pub async fn end_member(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
+                teams::lock_team(conn, team_id).or_else(|e| match e {
+                    StoreError::NotFound => Ok(()),
+                    e => Err(e),
+                })?;
                 let team = load_seen(conn, &actor, team_id)?;
                 let member = match teams::get_member(conn, member_id) {
                     Ok(m) if m.team_id == team.id => m,
@@ -549,6 +661,9 @@ pub async fn end_member(
                 };
                 if !manages(&actor, &team) {
                     return Err(forbidden());
+                }
+                if team.dissolved_at.is_some() {
+                    return Err(dissolved());
                 }
                 if !teams::end_member(conn, member.id, Some(actor.user_id), now)? {
                     return Err(ApiError::conflict(
@@ -564,6 +679,177 @@ pub async fn end_member(
         state.caches.actors.forget(&u);
     }
     Ok(member.into())
+}
+
+/// Renames a team.
+pub async fn rename(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    body: TeamPatch,
+) -> Result<TeamView, ApiError> {
+    let mut f = Fields::new();
+    let name = match Label::parse(&body.name) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            f.push(
+                "name",
+                "invalid",
+                "名称应为 1 到 100 个字的一行文字",
+                e.to_string(),
+            );
+            None
+        }
+    };
+    f.finish()?;
+    let name = name.expect("checked");
+    state
+        .db
+        .write(move |conn| {
+            transaction(conn, |conn| {
+                load_for_change(conn, &actor, id)?;
+                teams::rename_team(conn, id, name.as_str())?;
+                let members = teams::members(conn, id, false)?;
+                Ok(view(teams::get_team(conn, id)?, members))
+            })
+        })
+        .await
+}
+
+/// Adds a building of the team's community that has no team; the active members with an
+/// account get the butler role on it.
+pub async fn add_building(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    body: TeamBuildingBody,
+) -> Result<TeamView, ApiError> {
+    let now = state.clock.now();
+    let (team, changed) = state
+        .db
+        .write(move |conn| {
+            transaction(conn, |conn| {
+                let team = load_for_change(conn, &actor, id)?;
+                let building = match org::get_node(conn, OrgNodeId(body.building_id)) {
+                    Ok(b) => b,
+                    Err(StoreError::NotFound) => {
+                        return Err(field(
+                            "building_id",
+                            "not_found",
+                            "楼栋不存在",
+                            "No such building",
+                        ));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                if building.kind != NodeKind::Building {
+                    return Err(field(
+                        "building_id",
+                        "not_a_building",
+                        "该节点不是楼栋",
+                        "This node is not a building",
+                    ));
+                }
+                if building.community_id != Some(team.community_id) {
+                    return Err(field(
+                        "building_id",
+                        "other_community",
+                        "一个兴管家服务团只能服务同一社区的楼栋",
+                        "A team serves buildings of one community",
+                    ));
+                }
+                let site = RoleSite::Node {
+                    kind: NodeKind::Building,
+                    path: &building.path,
+                };
+                check_grant(&actor, RoleKind::Butler, &site).map_err(|_| forbidden())?;
+                match teams::team_of_building(conn, building.id)? {
+                    Some(t) if t == team.id => {
+                        return Err(ApiError::conflict(
+                            "butler_team.building_on_team",
+                            Msg::new(
+                                "该楼栋已由本服务团服务",
+                                "The team serves this building already",
+                            ),
+                        ));
+                    }
+                    Some(_) => return Err(building_taken()),
+                    None => {}
+                }
+                let changed =
+                    match teams::add_building(conn, &team, &building, Some(actor.user_id), now) {
+                        // Another team took it meanwhile.
+                        Err(StoreError::Duplicate(_)) => return Err(building_taken()),
+                        other => other?,
+                    };
+                let members = teams::members(conn, id, false)?;
+                Ok((view(teams::get_team(conn, id)?, members), changed))
+            })
+        })
+        .await?;
+    forget_all(state, &changed);
+    Ok(team)
+}
+
+/// Takes a building off a team; the butler roles the memberships granted on it end.
+pub async fn remove_building(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    building: i64,
+) -> Result<TeamView, ApiError> {
+    let now = state.clock.now();
+    let (team, changed) = state
+        .db
+        .write(move |conn| {
+            transaction(conn, |conn| {
+                load_for_change(conn, &actor, id)?;
+                let changed = match teams::remove_building(
+                    conn,
+                    id,
+                    OrgNodeId(building),
+                    Some(actor.user_id),
+                    now,
+                ) {
+                    Err(StoreError::NotFound) => {
+                        return Err(ApiError::not_found(
+                            "butler_team.building_not_found",
+                            Msg::new(
+                                "该服务团不服务此楼栋",
+                                "The team does not serve this building",
+                            ),
+                        ));
+                    }
+                    other => other?,
+                };
+                let members = teams::members(conn, id, false)?;
+                Ok((view(teams::get_team(conn, id)?, members), changed))
+            })
+        })
+        .await?;
+    forget_all(state, &changed);
+    Ok(team)
+}
+
+/// Dissolves a team: every active membership ends (with the roles it granted), its buildings
+/// are released, and it is marked dissolved. Nothing is deleted.
+pub async fn dissolve(state: &AppState, actor: Actor, id: i64) -> Result<TeamView, ApiError> {
+    let now = state.clock.now();
+    let (team, changed) = state
+        .db
+        .write(move |conn| {
+            transaction(conn, |conn| {
+                let team = load_for_change(conn, &actor, id)?;
+                let changed = teams::dissolve_team(conn, &team, Some(actor.user_id), now)?;
+                let members = teams::members(conn, id, true)?;
+                let mut members = members;
+                members.sort_by_key(|m| (m.joined_at, m.id));
+                Ok((view(teams::get_team(conn, id)?, members), changed))
+            })
+        })
+        .await?;
+    forget_all(state, &changed);
+    Ok(team)
 }
 
 /// A butler as residents and the card see them: name, what they do, public phone.

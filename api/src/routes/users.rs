@@ -16,6 +16,7 @@ use linli_domain::access::{Actor, RoleKind, RoleScope};
 use linli_domain::org::{NodeKind, NodePath};
 use linli_domain::text::PhoneNumber;
 use linli_domain::{OrgNodeId, PropertyCompanyId, UserId};
+use linli_persistence::butlers::teams;
 use linli_persistence::tx::transaction;
 use linli_persistence::users::{self, NewUser, RoleBinding, RoleRecord, User};
 use linli_persistence::{DbConnection, StoreError, org};
@@ -782,7 +783,9 @@ pub async fn grant_role(
 /// Revokes one role of an account the caller administers.
 ///
 /// The role must lie in the caller's subtree and not outrank them. An account's last role is
-/// not revoked: deactivate the account instead.
+/// not revoked: deactivate the account instead. A `butler` role that a butler-team membership
+/// granted ends that membership (left by the caller), with the other roles it granted; a
+/// butler role held apart from any membership touches no team.
 #[utoipa::path(tag = "users", security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "User id"),
@@ -805,6 +808,7 @@ pub async fn revoke_role(
     let (id, role_id) = path.into_inner();
     let id = UserId(id);
     let actor = auth.actor;
+    let now = state.clock.now();
     state
         .db
         .write(move |conn| {
@@ -828,7 +832,17 @@ pub async fn revoke_role(
                         ),
                     ));
                 }
+                // A butler role a team membership granted: the membership ends with it, and
+                // the other roles it granted go too. The team is taken first, as the team's
+                // own changes do, so the two take turns.
+                if let Some((_, team)) = teams::membership_granting(conn, role_id)? {
+                    teams::lock_team(conn, team)?;
+                }
+                let membership = teams::membership_granting(conn, role_id)?;
                 users::remove_role(conn, id, role_id)?;
+                if let Some((member, _)) = membership {
+                    teams::end_member(conn, member, Some(actor.user_id), now)?;
+                }
                 Ok::<_, ApiError>(())
             })
         })

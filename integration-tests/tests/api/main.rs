@@ -6,6 +6,7 @@ mod helpers;
 mod webhook_receiver;
 
 mod auth;
+mod butler_team_edits;
 mod butlers;
 mod categories;
 mod content;

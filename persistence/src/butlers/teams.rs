@@ -16,8 +16,8 @@ use crate::connection::{DbConnection, MultiBackend};
 use crate::error::{StoreError, corrupt, on_unique};
 use crate::org::{OrgNode, subtree_bounds};
 use crate::schema::{
-    butler_member_roles as bmr, butler_members as bm, butler_team_buildings as btb,
-    butler_teams as bt, org_nodes,
+    butler_member_roles as bmr, butler_members as bm, butler_team_building_history as bth,
+    butler_team_buildings as btb, butler_teams as bt, org_nodes,
 };
 use crate::time::{from_db, opt_from_db, opt_to_db, to_db};
 use crate::users::{self, RoleBinding};
@@ -35,6 +35,21 @@ pub struct TeamBuilding {
     pub name: String,
 }
 
+/// One stint of a building on a team: when it joined and left, and who did it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildingStint {
+    /// The building.
+    pub building: TeamBuilding,
+    /// When it joined the team.
+    pub added_at: DateTime<Utc>,
+    /// Who added it.
+    pub added_by: Option<UserId>,
+    /// When it left; `None` while the team serves it.
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Who removed it (or dissolved the team).
+    pub removed_by: Option<UserId>,
+}
+
 /// A team with the buildings it serves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
@@ -42,13 +57,51 @@ pub struct Team {
     pub id: i64,
     /// The community (tenant).
     pub community_id: OrgNodeId,
+    /// The community's path.
+    pub community_path: NodePath,
     /// Its name (e.g. "天兴都市花园1号楼兴管家服务团").
     pub name: String,
     /// When it was set up.
     pub created_at: DateTime<Utc>,
+    /// When it was dissolved; `None` while it works.
+    pub dissolved_at: Option<DateTime<Utc>>,
+    /// Who dissolved it.
+    pub dissolved_by: Option<UserId>,
     /// The buildings, by code.
     pub buildings: Vec<TeamBuilding>,
+    /// Every stint of a building on the team, the current ones included, oldest first.
+    pub history: Vec<BuildingStint>,
 }
+
+type TeamRow = (
+    i64,
+    i64,
+    String,
+    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
+    Option<i64>,
+    String,
+);
+
+type TeamColumns = (
+    bt::id,
+    bt::community_id,
+    bt::name,
+    bt::created_at,
+    bt::dissolved_at,
+    bt::dissolved_by,
+    org_nodes::path,
+);
+
+const TEAM_COLUMNS: TeamColumns = (
+    bt::id,
+    bt::community_id,
+    bt::name,
+    bt::created_at,
+    bt::dissolved_at,
+    bt::dissolved_by,
+    org_nodes::path,
+);
 
 /// A member row: one stint on a team.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,17 +215,236 @@ pub fn create_team(
             ))
             .execute(conn)
             .map_err(|e| on_unique(e, &[("building", "building")]))?;
+        open_stint(conn, id, b, by, now)?;
     }
     get_team(conn, id)
 }
 
-/// One team.
+/// Records that `building` joined `team`. A building with an open stint elsewhere is
+/// `Duplicate("building")`.
+fn open_stint(
+    conn: &mut DbConnection,
+    team: i64,
+    building: &OrgNode,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(bth::table)
+        .values((
+            bth::team_id.eq(team),
+            bth::building_id.eq(building.id.0),
+            bth::building_path.eq(building.path.as_str()),
+            bth::added_at.eq(to_db(now)),
+            bth::added_by.eq(by.map(|u| u.0)),
+        ))
+        .execute(conn)
+        .map_err(|e| on_unique(e, &[("building", "building")]))?;
+    Ok(())
+}
+
+/// One team, dissolved or not.
 pub fn get_team(conn: &mut DbConnection, id: i64) -> Result<Team, StoreError> {
-    let row: (i64, i64, String, chrono::NaiveDateTime) = bt::table
-        .find(id)
-        .select((bt::id, bt::community_id, bt::name, bt::created_at))
+    let row: TeamRow = bt::table
+        .inner_join(org_nodes::table.on(org_nodes::id.eq(bt::community_id)))
+        .filter(bt::id.eq(id))
+        .select(TEAM_COLUMNS)
         .get_result(conn)?;
     Ok(with_buildings(conn, vec![row])?.remove(0))
+}
+
+/// Inside a transaction: takes the team's row for writing, so that changes to one team (its
+/// buildings, members, dissolution) take turns; on PostgreSQL a second writer waits here until
+/// the first commits, then reads what it wrote. SQLite has one writer at a time anyway.
+/// `NotFound` when there is no such team.
+pub fn lock_team(conn: &mut DbConnection, id: i64) -> Result<(), StoreError> {
+    let n = diesel::update(bt::table.find(id))
+        .set(bt::name.eq(bt::name))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Renames a team.
+pub fn rename_team(conn: &mut DbConnection, id: i64, name: &str) -> Result<(), StoreError> {
+    let n = diesel::update(bt::table.find(id))
+        .set(bt::name.eq(name))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The active members of `team` with an account, as (member, user).
+fn active_accounts(conn: &mut DbConnection, team: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(bm::table
+        .filter(bm::team_id.eq(team))
+        .filter(bm::left_at.is_null())
+        .filter(bm::user_id.is_not_null())
+        .order(bm::id.asc())
+        .select((bm::id, bm::user_id.assume_not_null()))
+        .load(conn)?)
+}
+
+/// True when `user` holds the butler role on `building`.
+fn holds_butler_on(
+    conn: &mut DbConnection,
+    user: UserId,
+    building: OrgNodeId,
+) -> Result<bool, StoreError> {
+    Ok(users::roles_of(conn, user)?
+        .iter()
+        .any(|r| r.kind == RoleKind::Butler && r.binding == RoleBinding::Node(building)))
+}
+
+/// Adds a building to a (locked, working) team: records the stint, and gives every active
+/// member with an account the butler role on it where they lack it, recording the grants as
+/// joining does. A building on a team already (this one or another) is
+/// `Duplicate("building")`. Returns the accounts whose roles changed.
+pub fn add_building(
+    conn: &mut DbConnection,
+    team: &Team,
+    building: &OrgNode,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<UserId>, StoreError> {
+    diesel::insert_into(btb::table)
+        .values((
+            btb::building_id.eq(building.id.0),
+            btb::team_id.eq(team.id),
+            btb::building_path.eq(building.path.as_str()),
+            btb::added_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map_err(|e| on_unique(e, &[("building", "building")]))?;
+    open_stint(conn, team.id, building, by, now)?;
+    let mut changed = Vec::new();
+    for (member, user) in active_accounts(conn, team.id)? {
+        let user = UserId(user);
+        let role = if holds_butler_on(conn, user, building.id)? {
+            None
+        } else {
+            changed.push(user);
+            Some(users::add_role(
+                conn,
+                user,
+                RoleKind::Butler,
+                RoleBinding::Node(building.id),
+                now,
+            )?)
+        };
+        diesel::insert_into(bmr::table)
+            .values((
+                bmr::member_id.eq(member),
+                bmr::building_id.eq(building.id.0),
+                bmr::role_id.eq(role),
+            ))
+            .execute(conn)?;
+    }
+    Ok(changed)
+}
+
+/// Takes a building off a (locked) team: closes its stint and takes away the butler roles the
+/// active memberships granted on it (and only those). `NotFound` when the team does not serve
+/// it. Returns the accounts whose roles changed.
+pub fn remove_building(
+    conn: &mut DbConnection,
+    team: i64,
+    building: OrgNodeId,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<UserId>, StoreError> {
+    let n = diesel::delete(
+        btb::table
+            .filter(btb::building_id.eq(building.0))
+            .filter(btb::team_id.eq(team)),
+    )
+    .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    diesel::update(
+        bth::table
+            .filter(bth::team_id.eq(team))
+            .filter(bth::building_id.eq(building.0))
+            .filter(bth::removed_at.is_null()),
+    )
+    .set((
+        bth::removed_at.eq(opt_to_db(Some(now))),
+        bth::removed_by.eq(by.map(|u| u.0)),
+    ))
+    .execute(conn)?;
+    let mut changed = Vec::new();
+    for (member, user) in active_accounts(conn, team)? {
+        let user = UserId(user);
+        let granted: Option<Option<i64>> = bmr::table
+            .filter(bmr::member_id.eq(member))
+            .filter(bmr::building_id.eq(building.0))
+            .select(bmr::role_id)
+            .get_result(conn)
+            .optional()?;
+        if let Some(Some(role)) = granted {
+            match users::remove_role(conn, user, role) {
+                Ok(()) => changed.push(user),
+                // Revoked by an admin meanwhile: nothing left to take.
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // The grant is over; adding the building again records a new one.
+        diesel::delete(
+            bmr::table
+                .filter(bmr::member_id.eq(member))
+                .filter(bmr::building_id.eq(building.0)),
+        )
+        .execute(conn)?;
+    }
+    Ok(changed)
+}
+
+/// Dissolves a (locked, working) team: ends every active membership (with the roles it
+/// granted), releases its buildings (their stints closed) and marks it dissolved. Nothing is
+/// deleted but the current assignments. Returns the accounts whose roles changed.
+pub fn dissolve_team(
+    conn: &mut DbConnection,
+    team: &Team,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<UserId>, StoreError> {
+    let mut changed = Vec::new();
+    for m in members(conn, team.id, false)? {
+        if end_member(conn, m.id, by, now)? {
+            changed.extend(m.user_id);
+        }
+    }
+    for b in &team.buildings {
+        changed.extend(remove_building(conn, team.id, b.id, by, now)?);
+    }
+    diesel::update(bt::table.find(team.id).filter(bt::dissolved_at.is_null()))
+        .set((
+            bt::dissolved_at.eq(opt_to_db(Some(now))),
+            bt::dissolved_by.eq(by.map(|u| u.0)),
+        ))
+        .execute(conn)?;
+    changed.sort_by_key(|u| u.0);
+    changed.dedup();
+    Ok(changed)
+}
+
+/// The active membership (member id, team id) that granted the role `role_id`, if any.
+pub fn membership_granting(
+    conn: &mut DbConnection,
+    role_id: i64,
+) -> Result<Option<(i64, i64)>, StoreError> {
+    Ok(bmr::table
+        .inner_join(bm::table.on(bm::id.eq(bmr::member_id)))
+        .filter(bmr::role_id.eq(role_id))
+        .filter(bm::left_at.is_null())
+        .select((bm::id, bm::team_id))
+        .first(conn)
+        .optional()?)
 }
 
 /// The team serving a building, if it has one.
@@ -187,34 +459,76 @@ pub fn team_of_building(
         .optional()?)
 }
 
-/// The teams serving a building inside any of `subtrees`, in id order.
+/// The teams seen from `subtrees`, in id order: those serving a building inside one of them,
+/// and every team of a community inside one. Dissolved teams only with `include_dissolved`
+/// (then also those that once served a building inside).
 pub fn teams_in_subtrees(
     conn: &mut DbConnection,
     subtrees: &[NodePath],
+    include_dissolved: bool,
 ) -> Result<Vec<Team>, StoreError> {
-    type Pred = Box<dyn BoxableExpression<btb::table, MultiBackend, SqlType = Bool>>;
-    let mut inside: Pred = Box::new(sql::<Bool>("1 = 0"));
-    for path in subtrees {
-        let (lo, hi) = subtree_bounds(path);
-        inside = Box::new(inside.or(btb::building_path.ge(lo).and(btb::building_path.lt(hi))));
+    let bounds: Vec<(String, String)> = subtrees.iter().map(subtree_bounds).collect();
+    type Pred<T> = Box<dyn BoxableExpression<T, MultiBackend, SqlType = Bool>>;
+    let mut serving: Pred<btb::table> = Box::new(sql::<Bool>("1 = 0"));
+    let mut in_community: Pred<org_nodes::table> = Box::new(sql::<Bool>("1 = 0"));
+    let mut served: Pred<bth::table> = Box::new(sql::<Bool>("1 = 0"));
+    for (lo, hi) in &bounds {
+        serving = Box::new(
+            serving.or(btb::building_path
+                .ge(lo.clone())
+                .and(btb::building_path.lt(hi.clone()))),
+        );
+        in_community = Box::new(
+            in_community.or(org_nodes::path
+                .ge(lo.clone())
+                .and(org_nodes::path.lt(hi.clone()))),
+        );
+        served = Box::new(
+            served.or(bth::building_path
+                .ge(lo.clone())
+                .and(bth::building_path.lt(hi.clone()))),
+        );
     }
-    let ids: Vec<i64> = btb::table.filter(inside).select(btb::team_id).load(conn)?;
-    let rows = bt::table
+    let mut ids: Vec<i64> = btb::table.filter(serving).select(btb::team_id).load(conn)?;
+    let communities: Vec<i64> = org_nodes::table
+        .filter(org_nodes::kind.eq(linli_domain::org::NodeKind::Community.as_str()))
+        .filter(in_community)
+        .select(org_nodes::id)
+        .load(conn)?;
+    ids.extend(
+        bt::table
+            .filter(bt::community_id.eq_any(communities))
+            .select(bt::id)
+            .load::<i64>(conn)?,
+    );
+    if include_dissolved {
+        ids.extend(
+            bth::table
+                .filter(served)
+                .select(bth::team_id)
+                .load::<i64>(conn)?,
+        );
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let mut q = bt::table
+        .inner_join(org_nodes::table.on(org_nodes::id.eq(bt::community_id)))
         .filter(bt::id.eq_any(ids))
         .order(bt::id.asc())
-        .select((bt::id, bt::community_id, bt::name, bt::created_at))
-        .load(conn)?;
+        .select(TEAM_COLUMNS)
+        .into_boxed();
+    if !include_dissolved {
+        q = q.filter(bt::dissolved_at.is_null());
+    }
+    let rows = q.load(conn)?;
     with_buildings(conn, rows)
 }
 
-fn with_buildings(
-    conn: &mut DbConnection,
-    rows: Vec<(i64, i64, String, chrono::NaiveDateTime)>,
-) -> Result<Vec<Team>, StoreError> {
+fn with_buildings(conn: &mut DbConnection, rows: Vec<TeamRow>) -> Result<Vec<Team>, StoreError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let served: Vec<(i64, i64, String, Option<String>, String)> = btb::table
         .inner_join(org_nodes::table.on(org_nodes::id.eq(btb::building_id)))
-        .filter(btb::team_id.eq_any(ids))
+        .filter(btb::team_id.eq_any(&ids))
         .order((org_nodes::code.asc(), org_nodes::id.asc()))
         .select((
             btb::team_id,
@@ -233,16 +547,69 @@ fn with_buildings(
             name,
         });
     }
-    Ok(rows
-        .into_iter()
-        .map(|(id, community, name, created_at)| Team {
-            id,
-            community_id: OrgNodeId(community),
-            name,
-            created_at: from_db(created_at),
-            buildings: by_team.remove(&id).unwrap_or_default(),
-        })
-        .collect())
+    type StintRow = (
+        i64,
+        i64,
+        String,
+        Option<String>,
+        String,
+        (
+            chrono::NaiveDateTime,
+            Option<i64>,
+            Option<chrono::NaiveDateTime>,
+            Option<i64>,
+        ),
+    );
+    let stints: Vec<StintRow> = bth::table
+        .inner_join(org_nodes::table.on(org_nodes::id.eq(bth::building_id)))
+        .filter(bth::team_id.eq_any(&ids))
+        .order((bth::added_at.asc(), bth::id.asc()))
+        .select((
+            bth::team_id,
+            org_nodes::id,
+            org_nodes::path,
+            org_nodes::code,
+            org_nodes::name,
+            (
+                bth::added_at,
+                bth::added_by,
+                bth::removed_at,
+                bth::removed_by,
+            ),
+        ))
+        .load(conn)?;
+    let mut history: HashMap<i64, Vec<BuildingStint>> = HashMap::new();
+    for (team, id, path, code, name, (added_at, added_by, removed_at, removed_by)) in stints {
+        history.entry(team).or_default().push(BuildingStint {
+            building: TeamBuilding {
+                id: OrgNodeId(id),
+                path: NodePath::parse(&path).map_err(corrupt)?,
+                code,
+                name,
+            },
+            added_at: from_db(added_at),
+            added_by: added_by.map(UserId),
+            removed_at: opt_from_db(removed_at),
+            removed_by: removed_by.map(UserId),
+        });
+    }
+    rows.into_iter()
+        .map(
+            |(id, community, name, created_at, dissolved_at, dissolved_by, community_path)| {
+                Ok(Team {
+                    id,
+                    community_id: OrgNodeId(community),
+                    community_path: NodePath::parse(&community_path).map_err(corrupt)?,
+                    name,
+                    created_at: from_db(created_at),
+                    dissolved_at: opt_from_db(dissolved_at),
+                    dissolved_by: dissolved_by.map(UserId),
+                    buildings: by_team.remove(&id).unwrap_or_default(),
+                    history: history.remove(&id).unwrap_or_default(),
+                })
+            },
+        )
+        .collect()
 }
 
 /// Adds a member. An account already active on the team is `Duplicate("member")`. A member with
