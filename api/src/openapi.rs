@@ -37,6 +37,8 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "wechat", description = "WeChat's message push: the URL check and image-check verdicts"),
         (name = "butlers", description = "Building butler teams (楼栋兴管家): members, their duties and history; a resident's butlers"),
         (name = "work_logs", description = "Butlers' and grid workers' work logs: home visits, hazard inspections…; a hazard or concern becomes a request in one call"),
+        (name = "volunteers", description = "Red Collar Home (红领之家) volunteers: applying, approval, profiles, the points ledger and leaderboards"),
+        (name = "rewards", description = "Gifts and services volunteers redeem points for; redemption orders, fulfilled or cancelled (refunded)"),
         (name = "meetings", description = "Deliberation (议事协商会) and joint (联席会议) meetings: participants, linked requests, minutes, resolutions, signed agreements and action items"),
     )
 )]

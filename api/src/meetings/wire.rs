@@ -8,32 +8,7 @@ use linli_domain::meeting::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-macro_rules! dto_enum {
-    ($(#[$doc:meta])* $dto:ident <=> $domain:ident { $($(#[$vdoc:meta])* $v:ident),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $dto {
-            $($(#[$vdoc])* $v,)*
-        }
-
-        impl From<$dto> for $domain {
-            fn from(d: $dto) -> Self {
-                match d {
-                    $($dto::$v => $domain::$v,)*
-                }
-            }
-        }
-
-        impl From<$domain> for $dto {
-            fn from(d: $domain) -> Self {
-                match d {
-                    $($domain::$v => $dto::$v,)*
-                }
-            }
-        }
-    };
-}
+use crate::dto_enum::dto_enum;
 
 dto_enum!(
     /// 议事协商会 (deliberation) or 联席会议 (joint).

@@ -248,8 +248,20 @@ where
                     review: s.review,
                     flag: s.flag.clone(),
                 });
-                match requests::apply_noted(conn, &rec, &transition, Some(by), noted.as_ref(), now)
-                {
+                // A rating's award to the volunteer who resolved it is stored with the rating.
+                let stored = linli_persistence::tx::transaction(conn, |conn| {
+                    let after = requests::apply_noted(
+                        conn,
+                        &rec,
+                        &transition,
+                        Some(by),
+                        noted.as_ref(),
+                        now,
+                    )?;
+                    crate::volunteers::awards::for_rating(conn, &transition, now)?;
+                    Ok::<_, StoreError>(after)
+                });
+                match stored {
                     Ok(after) => Ok(Some(after.version)),
                     // Another writer changed it since we read it: decide again on fresh state.
                     Err(StoreError::Stale) => Ok(None),

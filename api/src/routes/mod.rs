@@ -15,8 +15,10 @@ pub mod partners;
 pub mod registry;
 pub mod registry_import;
 pub mod requests;
+pub mod rewards;
 pub mod stats;
 pub mod users;
+pub mod volunteers;
 pub mod webhooks;
 pub mod wechat;
 pub mod wechat_events;
@@ -56,7 +58,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(stats::configure)
                 .configure(butlers::configure)
                 .configure(work_logs::configure)
-                .configure(meetings::configure),
+                .configure(meetings::configure)
+                .configure(volunteers::configure)
+                .configure(rewards::configure),
         )
         .service(
             scope("/open311/v2")

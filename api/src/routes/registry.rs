@@ -3,8 +3,6 @@
 //! staff search; the access log.
 
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use linli_domain::OrgNodeId;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,7 +14,6 @@ use crate::registry::dto::*;
 use crate::registry::params::{AccessLogParams, CareNeedParams, ViewParams};
 use crate::registry::service;
 use crate::state::AppState;
-use crate::validation::Fields;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
@@ -30,43 +27,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(care_needs)
         .service(search)
         .service(access_log);
-}
-
-fn encode_cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("r:{id}"))
-}
-
-/// A cursor and a page size, checked.
-pub(crate) fn paging(
-    cursor: Option<&str>,
-    limit: Option<i64>,
-) -> Result<(Option<i64>, i64), ApiError> {
-    let mut f = Fields::new();
-    let limit = limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        f.push(
-            "limit",
-            "out_of_range",
-            "limit 应为 1 到 100",
-            "limit must be 1 to 100",
-        );
-    }
-    let after = match cursor {
-        None => None,
-        Some(c) => {
-            let id = URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|raw| String::from_utf8(raw).ok())
-                .and_then(|t| t.strip_prefix("r:").and_then(|n| n.parse::<i64>().ok()));
-            if id.is_none() {
-                f.push("cursor", "invalid", "cursor 无效", "invalid cursor");
-            }
-            id
-        }
-    };
-    f.finish()?;
-    Ok((after, limit))
 }
 
 /// A household's registry entry. Names and phones come masked (张*三, 138****5678) to
@@ -234,7 +194,7 @@ pub async fn care_needs(
     params: Query<CareNeedParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let (after, limit) = paging(p.cursor.as_deref(), p.limit)?;
+    let (after, limit) = crate::paging::page("r", p.cursor.as_deref(), p.limit)?;
     let (items, next) = service::care_needs(
         &state,
         auth.actor,
@@ -246,7 +206,7 @@ pub async fn care_needs(
     .await?;
     Ok(HttpResponse::Ok().json(CareNeedList {
         items,
-        next_cursor: next.map(encode_cursor),
+        next_cursor: next.map(|id| crate::paging::cursor("r", id)),
     }))
 }
 
@@ -281,7 +241,7 @@ pub async fn access_log(
     params: Query<AccessLogParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let (before, limit) = paging(p.cursor.as_deref(), p.limit)?;
+    let (before, limit) = crate::paging::page("r", p.cursor.as_deref(), p.limit)?;
     let items = service::access_log(
         &state,
         auth.actor,
@@ -291,7 +251,7 @@ pub async fn access_log(
     )
     .await?;
     let next = (items.len() as i64 == limit)
-        .then(|| items.last().map(|e| encode_cursor(e.id)))
+        .then(|| items.last().map(|e| crate::paging::cursor("r", e.id)))
         .flatten();
     Ok(HttpResponse::Ok().json(AccessLogList {
         items: items

@@ -417,7 +417,7 @@ async fn a_resident_exports_their_data_and_is_erased(backend: Backend) {
     let erased = r["id"].as_i64().unwrap();
     let res = app
         .call(
-            reqwest::Method::PATCH,
+            Method::PATCH,
             &format!("/api/v1/households/{h}/residents/{erased}"),
             Some(&community),
             Some(json!({"name": "张三", "phone": "13987654321"})),

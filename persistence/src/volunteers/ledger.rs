@@ -194,10 +194,12 @@ pub fn find_entry(conn: &mut DbConnection, key: &str) -> Result<Option<EntryReco
 }
 
 /// One volunteer's cached balance beside the sum of their entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BalanceCheck {
     /// Whose.
     pub volunteer: VolunteerId,
+    /// Their community's path.
+    pub community_path: linli_domain::org::NodePath,
     /// The cached balance.
     pub cached: Points,
     /// The sum of the ledger.
@@ -206,8 +208,8 @@ pub struct BalanceCheck {
 
 /// Every volunteer's cached balance and ledger sum (volunteers without entries sum to zero).
 pub fn balance_checks(conn: &mut DbConnection) -> Result<Vec<BalanceCheck>, StoreError> {
-    let cached: Vec<(i64, i64)> = v::table
-        .select((v::id, v::balance))
+    let cached: Vec<(i64, String, i64)> = v::table
+        .select((v::id, v::community_path, v::balance))
         .order(v::id.asc())
         .load(conn)?;
     // Summing in SQL returns NUMERIC on PostgreSQL and BIGINT on SQLite; summing here keeps
@@ -219,12 +221,55 @@ pub fn balance_checks(conn: &mut DbConnection) -> Result<Vec<BalanceCheck>, Stor
     for (vol, a) in amounts {
         *sums.entry(vol).or_default() += a;
     }
-    Ok(cached
+    cached
         .into_iter()
-        .map(|(id, balance)| BalanceCheck {
-            volunteer: VolunteerId(id),
-            cached: Points(balance),
-            summed: Points(sums.get(&id).copied().unwrap_or(0)),
+        .map(|(id, path, balance)| {
+            Ok(BalanceCheck {
+                volunteer: VolunteerId(id),
+                community_path: linli_domain::org::NodePath::parse(&path).map_err(corrupt)?,
+                cached: Points(balance),
+                summed: Points(sums.get(&id).copied().unwrap_or(0)),
+            })
+        })
+        .collect()
+}
+
+/// One award as the leaderboards read it: who, how many points, minutes served, when.
+pub type AwardRow = (VolunteerId, Points, i64, DateTime<Utc>);
+
+/// The awards in `[from, until)` to volunteers of communities under `path`: (volunteer, points,
+/// minutes served, when), oldest first. What the leaderboards total.
+pub fn awards_between(
+    conn: &mut DbConnection,
+    path: &linli_domain::org::NodePath,
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+) -> Result<Vec<AwardRow>, StoreError> {
+    let (lo, hi) = crate::org::subtree_bounds(path);
+    let mut q = pe::table
+        .inner_join(v::table)
+        .filter(v::community_path.ge(lo).and(v::community_path.lt(hi)))
+        .filter(pe::kind.eq(EntryKind::Award.as_str()))
+        .into_boxed();
+    if let Some(f) = from {
+        q = q.filter(pe::created_at.ge(to_db(f)));
+    }
+    if let Some(u) = until {
+        q = q.filter(pe::created_at.lt(to_db(u)));
+    }
+    let rows: Vec<(i64, i64, Option<i64>, chrono::NaiveDateTime)> = q
+        .order(pe::id.asc())
+        .select((pe::volunteer_id, pe::amount, pe::minutes, pe::created_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(vol, amount, minutes, at)| {
+            (
+                VolunteerId(vol),
+                Points(amount),
+                minutes.unwrap_or(0),
+                from_db(at),
+            )
         })
         .collect())
 }

@@ -64,7 +64,7 @@ pub fn put_rule(
     );
     // No ON CONFLICT through MultiConnection: update, and insert when there was nothing.
     let n = diesel::update(pr::table.find(community.0))
-        .set(values.clone())
+        .set(values)
         .execute(conn)?;
     if n == 0 {
         diesel::insert_into(pr::table)

@@ -1,0 +1,380 @@
+//! Red Collar Home volunteers: applying, approval (with the volunteer role), suspension; points
+//! earned by a rated home-life request, staff adjustments, the ledger, leaderboards; the same
+//! award twice at once is one entry.
+
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, spawn_app, submit};
+use crate::on_both_backends;
+
+on_both_backends!(
+    a_resident_applies_is_approved_and_earns_points_for_a_rated_request,
+    staff_adjust_points_with_a_reason_never_below_zero,
+    the_same_award_twice_at_once_is_one_entry,
+);
+
+/// A resident who applied and was approved: (token, volunteer id, user id).
+pub async fn volunteer(app: &TestApp, staff: &str, openid: &str) -> (String, i64, i64) {
+    let (_, _, community) = crate::org::demo_ids(app).await;
+    let token = app.resident(openid).await;
+    let v = app
+        .post(
+            "/api/v1/volunteers",
+            &token,
+            json!({"community_id": community, "kind": "resident", "skills": ["repairs"]}),
+        )
+        .await;
+    let id = v.expect(201)["id"].as_i64().unwrap();
+    let user = v.body["user_id"].as_i64().unwrap();
+    app.post(
+        &format!("/api/v1/volunteers/{id}/decision"),
+        staff,
+        json!({"decision": "approve"}),
+    )
+    .await
+    .expect(200);
+    (token, id, user)
+}
+
+/// Gives a volunteer `amount` points by a staff adjustment.
+pub async fn grant(app: &TestApp, staff: &str, volunteer: i64, amount: i64) {
+    app.post(
+        &format!("/api/v1/volunteers/{volunteer}/points/adjustments"),
+        staff,
+        json!({"amount": amount, "reason": "测试发放积分"}),
+    )
+    .await
+    .expect(201);
+}
+
+/// Every balance under the staff member's nodes is its ledger's sum.
+pub async fn balances_match_the_ledger(app: &TestApp, staff: &str) -> i64 {
+    let check = app.get("/api/v1/points/balance-check", staff).await;
+    let check = check.expect(200);
+    assert_eq!(check["mismatches"], json!([]), "{check:#}");
+    check["checked"].as_i64().unwrap()
+}
+
+async fn a_resident_applies_is_approved_and_earns_points_for_a_rated_request(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, _, community_id) = crate::org::demo_ids(&app).await;
+    let staff = app.login("community").await;
+    let me = app.resident("o-volunteer-1").await;
+
+    // Bad applications name every field.
+    let res = app
+        .post(
+            "/api/v1/volunteers",
+            &me,
+            json!({"community_id": 999_999, "kind": "veteran", "skills": [], "intro": "x".repeat(501)}),
+        )
+        .await;
+    res.expect(422);
+    let fields: Vec<&str> = res.body["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["skills", "intro"], "{:#}", res.body);
+    let res = app
+        .post(
+            "/api/v1/volunteers",
+            &me,
+            json!({"community_id": 999_999, "kind": "veteran", "skills": ["medical"]}),
+        )
+        .await;
+    res.expect(422);
+    assert_eq!(res.body["error"]["details"][0]["field"], "community_id");
+
+    let applied = app
+        .post(
+            "/api/v1/volunteers",
+            &me,
+            json!({"community_id": community_id, "kind": "veteran", "skills": ["repairs", "elderly_care"], "intro": "退役老兵，会修水电"}),
+        )
+        .await;
+    let applied = applied.expect(201).clone();
+    let id = applied["id"].as_i64().unwrap();
+    assert_eq!(applied["status"], "pending");
+    assert_eq!(applied["balance"], 0);
+    let again = app
+        .post(
+            "/api/v1/volunteers",
+            &me,
+            json!({"community_id": community_id, "kind": "veteran", "skills": ["repairs"]}),
+        )
+        .await;
+    again.expect(409);
+    assert_eq!(again.code(), "volunteer.already_applied");
+    // Only staff decide; the applicant may not approve themselves.
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{id}/decision"),
+            &me,
+            json!({"decision": "approve"}),
+        )
+        .await;
+    res.expect(403);
+    assert_eq!(res.code(), "volunteer.forbidden");
+    let pending = app.get("/api/v1/volunteers?status=pending", &staff).await;
+    assert!(
+        pending.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"] == id)
+    );
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{id}/decision"),
+            &staff,
+            json!({"decision": "suspend"}),
+        )
+        .await;
+    res.expect(422);
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{id}/decision"),
+            &staff,
+            json!({"decision": "suspend", "reason": "先暂停"}),
+        )
+        .await;
+    res.expect(409);
+    assert_eq!(res.code(), "volunteer.invalid_transition");
+    let approved = app
+        .post(
+            &format!("/api/v1/volunteers/{id}/decision"),
+            &staff,
+            json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(approved.expect(200)["status"], "active");
+    // Approval granted the volunteer role at the community.
+    let roles = app.get("/api/v1/me", &me).await.expect(200)["roles"].clone();
+    assert!(
+        roles
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["role"] == "volunteer" && r["node_id"] == community_id),
+        "{roles:#}"
+    );
+
+    // A home-life request dispatched to the volunteer, resolved and rated satisfied earns the
+    // community's per-request points (20 by default) once.
+    let resident = app.resident("demo-resident-1").await;
+    let request = submit(&app, &resident, "home_life", "DX-01-1").await;
+    let user = app.get("/api/v1/me", &me).await.expect(200)["id"].clone();
+    app.post(
+        &format!("/api/v1/requests/{request}/dispatch"),
+        &staff,
+        json!({"assignee": {"kind": "user", "id": user}}),
+    )
+    .await
+    .expect(200);
+    app.post(&format!("/api/v1/requests/{request}/claim"), &me, json!({}))
+        .await
+        .expect(200);
+    app.post(
+        &format!("/api/v1/requests/{request}/resolve"),
+        &me,
+        json!({"outcome": "已更换水龙头"}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/requests/{request}/rate"),
+        &resident,
+        json!({"rating": "satisfied"}),
+    )
+    .await
+    .expect(200);
+    let ledger = app.get("/api/v1/me/points", &me).await;
+    let ledger = ledger.expect(200).clone();
+    assert_eq!(ledger["balance"], 20, "{ledger:#}");
+    assert_eq!(
+        ledger["items"][0]["source"],
+        format!("request:{request}:volunteer:{id}")
+    );
+    assert_eq!(ledger["items"][0]["kind"], "award");
+
+    // The month's leaderboard has them with their points.
+    let board = app
+        .get(
+            &format!("/api/v1/points/leaderboard?community_id={community_id}"),
+            &resident,
+        )
+        .await;
+    let board = board.expect(200).clone();
+    assert_eq!(board["items"][0]["volunteer_id"], id, "{board:#}");
+    assert_eq!(board["items"][0]["points"], 20);
+    assert_eq!(board["items"][0]["rank"], 1);
+    let res = app
+        .get(
+            &format!("/api/v1/points/leaderboard?community_id={community_id}&period=2026-13"),
+            &resident,
+        )
+        .await;
+    res.expect(422);
+    assert_eq!(res.body["error"]["details"][0]["field"], "period");
+
+    // Suspended: the role goes; the points stay.
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{id}/decision"),
+            &staff,
+            json!({"decision": "suspend", "reason": "长期未参加活动"}),
+        )
+        .await;
+    let res = res.expect(200).clone();
+    assert_eq!(res["status"], "suspended");
+    assert_eq!(res["balance"], 20);
+    let roles = app.get("/api/v1/me", &me).await.expect(200)["roles"].clone();
+    assert!(
+        !roles
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["role"] == "volunteer"),
+        "{roles:#}"
+    );
+    let figures = app
+        .get(
+            &format!("/api/v1/stats/volunteers?node={community_id}"),
+            &staff,
+        )
+        .await;
+    let veterans = figures.expect(200)["by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "veteran")
+        .unwrap()
+        .clone();
+    assert!(veterans["suspended"].as_i64().unwrap() >= 1, "{veterans:#}");
+    balances_match_the_ledger(&app, &staff).await;
+}
+
+async fn staff_adjust_points_with_a_reason_never_below_zero(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let staff = app.login("community").await;
+    let (me, id, _) = volunteer(&app, &staff, "o-volunteer-adjust").await;
+    let path = format!("/api/v1/volunteers/{id}/points/adjustments");
+    let res = app
+        .post(&path, &staff, json!({"amount": 0, "reason": ""}))
+        .await;
+    res.expect(422);
+    let res = app
+        .post(&path, &staff, json!({"amount": 30, "reason": " "}))
+        .await;
+    res.expect(422);
+    assert_eq!(res.body["error"]["details"][0]["field"], "reason");
+    // A volunteer may not adjust their own points.
+    let res = app
+        .post(&path, &me, json!({"amount": 1000, "reason": "给自己加分"}))
+        .await;
+    res.expect(403);
+    let added = app
+        .post(
+            &path,
+            &staff,
+            json!({"amount": 30, "reason": "补记重阳节活动积分"}),
+        )
+        .await;
+    let added = added.expect(201).clone();
+    assert_eq!(added["balance_after"], 30);
+    assert_eq!(added["reason"], "补记重阳节活动积分");
+    let res = app
+        .post(&path, &staff, json!({"amount": -31, "reason": "更正"}))
+        .await;
+    res.expect(409);
+    assert_eq!(res.code(), "points.insufficient");
+    let taken = app
+        .post(
+            &path,
+            &staff,
+            json!({"amount": -30, "reason": "更正重复记分"}),
+        )
+        .await;
+    assert_eq!(taken.expect(201)["balance_after"], 0);
+    let ledger = app
+        .get(&format!("/api/v1/volunteers/{id}/points?limit=1"), &staff)
+        .await;
+    let ledger = ledger.expect(200).clone();
+    assert_eq!(ledger["balance"], 0);
+    assert_eq!(ledger["items"].as_array().unwrap().len(), 1);
+    assert_eq!(ledger["items"][0]["amount"], -30);
+    let next = ledger["next_cursor"].as_str().unwrap();
+    let older = app
+        .get(
+            &format!("/api/v1/volunteers/{id}/points?cursor={next}"),
+            &staff,
+        )
+        .await;
+    assert_eq!(older.expect(200)["items"][0]["amount"], 30);
+    // Another volunteer's ledger is not the caller's to read.
+    let (other, _, _) = volunteer(&app, &staff, "o-volunteer-adjust-2").await;
+    app.get(&format!("/api/v1/volunteers/{id}/points"), &other)
+        .await
+        .expect(404);
+    assert!(balances_match_the_ledger(&app, &staff).await >= 2);
+}
+
+async fn the_same_award_twice_at_once_is_one_entry(backend: Backend) {
+    use linli_domain::activity::ActivityId;
+    use linli_domain::points::{AwardSource, Entry, Points};
+    use linli_domain::volunteer::VolunteerId;
+    use linli_persistence::StoreError;
+    use linli_persistence::volunteers::{self, NewEntry};
+
+    let app = spawn_app(backend).await;
+    let staff = app.login("community").await;
+    let (_, id, _) = volunteer(&app, &staff, "o-volunteer-award").await;
+    let (_, _, community) = crate::org::demo_ids(&app).await;
+    let now = chrono::Utc::now();
+    // Ten writers award the same source at the same moment (instances finishing one activity).
+    let tries = (0..10).map(|_| {
+        app.state.db.write(move |conn| {
+            linli_persistence::tx::write_transaction(conn, |conn| {
+                let source = AwardSource::Activity {
+                    activity: ActivityId(77),
+                    volunteer: VolunteerId(id),
+                };
+                let entry = Entry::award(&source, Points(15)).expect("positive");
+                volunteers::lock(conn, VolunteerId(id), now)?;
+                match volunteers::append(
+                    conn,
+                    &NewEntry {
+                        volunteer: VolunteerId(id),
+                        community_id: linli_domain::OrgNodeId(community),
+                        entry: &entry,
+                        minutes: Some(90),
+                        recorded_by: None,
+                    },
+                    now,
+                ) {
+                    Ok(_) => Ok(true),
+                    Err(StoreError::Duplicate(_)) => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            })
+        })
+    });
+    let results: Vec<bool> = join_all(tries)
+        .await
+        .into_iter()
+        .map(|r| r.expect("no error but the duplicate"))
+        .collect();
+    assert_eq!(results.iter().filter(|r| **r).count(), 1, "{results:?}");
+    let ledger: Value = app
+        .get(&format!("/api/v1/volunteers/{id}/points"), &staff)
+        .await
+        .expect(200)
+        .clone();
+    assert_eq!(ledger["balance"], 15);
+    assert_eq!(ledger["items"].as_array().unwrap().len(), 1);
+    assert_eq!(ledger["items"][0]["minutes"], 90);
+    balances_match_the_ledger(&app, &staff).await;
+}
