@@ -70,6 +70,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
                     history::seed(conn, &demo, now, tz)?;
                     butlers::seed_logs(conn, &demo, now, tz)?;
                     meetings::seed(conn, &demo, &cipher, now, tz)?;
+                    volunteers::seed(conn, &demo, now)?;
                 }
                 Ok::<_, crate::error::ApiError>(true)
             })
@@ -86,6 +87,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
 
 mod history;
 mod meetings;
+mod volunteers;
 
 fn node(
     conn: &mut DbConnection,

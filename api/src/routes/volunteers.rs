@@ -1,7 +1,7 @@
 //! Routes: Red Collar Home volunteers — applying, staff decisions, profiles, the points ledger,
 //! leaderboards and volunteer figures.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use linli_domain::volunteer::VolunteerId;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -12,8 +12,9 @@ use crate::state::AppState;
 use crate::volunteers::leaderboard::{
     LeaderboardParams, LeaderboardView, VolunteerStats, VolunteerStatsParams,
 };
+use crate::volunteers::rules::PointsRuleBody;
 use crate::volunteers::wire::*;
-use crate::volunteers::{enrol, leaderboard, ledger, read};
+use crate::volunteers::{enrol, leaderboard, ledger, read, rules};
 
 /// Registers the routes.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
@@ -28,7 +29,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(adjust)
         .service(board)
         .service(balance_check)
-        .service(stats);
+        .service(stats)
+        .service(get_rule)
+        .service(put_rule);
 }
 
 /// Applies to volunteer (红领之家) for a community: kind, skills and a few words. Staff of the
@@ -216,4 +219,36 @@ pub async fn stats(
     params: Query<VolunteerStatsParams>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(leaderboard::stats(&state, auth.actor, params.0).await?))
+}
+
+/// A community's points rule (the default when it set none): what serving earns.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("community_id" = i64, Path)), responses(
+    (status = 200, body = PointsRuleBody),
+    (status = 404, description = "`volunteer.unknown_community`", body = ErrorEnvelope),
+))]
+#[get("/points/rules/{community_id}")]
+pub async fn get_rule(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(rules::get(&state, *id).await?))
+}
+
+/// Sets a community's points rule (its staff): per hour, per activity, per rated request, the
+/// basically-satisfied share and multipliers by kind. Awards made before keep their points.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("community_id" = i64, Path)), request_body = PointsRuleBody, responses(
+    (status = 200, body = PointsRuleBody),
+    (status = 403, body = ErrorEnvelope),
+    (status = 404, body = ErrorEnvelope),
+    (status = 422, description = "A value out of range (`points.rule_base_out_of_range`, `points.rule_multiplier_out_of_range`)", body = ErrorEnvelope),
+))]
+#[put("/points/rules/{community_id}")]
+pub async fn put_rule(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<PointsRuleBody>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(rules::put(&state, auth.actor, *id, body.0).await?))
 }

@@ -7,4 +7,5 @@ pub mod enrol;
 pub mod leaderboard;
 pub mod ledger;
 pub mod read;
+pub mod rules;
 pub mod wire;

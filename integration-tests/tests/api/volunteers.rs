@@ -5,13 +5,14 @@
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, spawn_app, submit};
+use crate::helpers::{Backend, Spawn, TestApp, spawn_app, spawn_with, submit};
 use crate::on_both_backends;
 
 on_both_backends!(
     a_resident_applies_is_approved_and_earns_points_for_a_rated_request,
     staff_adjust_points_with_a_reason_never_below_zero,
     the_same_award_twice_at_once_is_one_entry,
+    the_demo_has_107_volunteers_a_catalogue_and_orders,
 );
 
 /// A resident who applied and was approved: (token, volunteer id, user id).
@@ -162,8 +163,36 @@ async fn a_resident_applies_is_approved_and_earns_points_for_a_rated_request(bac
         "{roles:#}"
     );
 
+    // The community's rule: 40 points a satisfied request, veterans ×1.5.
+    let rule_path = format!("/api/v1/points/rules/{community_id}");
+    assert_eq!(app.get(&rule_path, &me).await.expect(200)["per_request"], 20);
+    let rule = json!({"per_hour": 10, "per_activity": 5, "per_request": 40,
+        "basically_satisfied_share": 5000,
+        "multipliers": [{"kind": "veteran", "basis_points": 15000}]});
+    app.call(reqwest::Method::PUT, &rule_path, Some(&me), Some(rule.clone()))
+        .await
+        .expect(403);
+    let mut bad = rule.clone();
+    bad["per_request"] = json!(-1);
+    bad["multipliers"][0]["basis_points"] = json!(1_000_000);
+    let res = app
+        .call(reqwest::Method::PUT, &rule_path, Some(&staff), Some(bad))
+        .await;
+    res.expect(422);
+    let set = app
+        .call(reqwest::Method::PUT, &rule_path, Some(&staff), Some(rule))
+        .await;
+    let set = set.expect(200).clone();
+    assert_eq!(set["per_request"], 40);
+    assert!(
+        set["multipliers"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"kind": "veteran", "basis_points": 15000}))
+    );
+
     // A home-life request dispatched to the volunteer, resolved and rated satisfied earns the
-    // community's per-request points (20 by default) once.
+    // community's per-request points once: 40 × 1.5 for a veteran.
     let resident = app.resident("demo-resident-1").await;
     let request = submit(&app, &resident, "home_life", "DX-01-1").await;
     let user = app.get("/api/v1/me", &me).await.expect(200)["id"].clone();
@@ -193,7 +222,7 @@ async fn a_resident_applies_is_approved_and_earns_points_for_a_rated_request(bac
     .expect(200);
     let ledger = app.get("/api/v1/me/points", &me).await;
     let ledger = ledger.expect(200).clone();
-    assert_eq!(ledger["balance"], 20, "{ledger:#}");
+    assert_eq!(ledger["balance"], 60, "{ledger:#}");
     assert_eq!(
         ledger["items"][0]["source"],
         format!("request:{request}:volunteer:{id}")
@@ -209,7 +238,7 @@ async fn a_resident_applies_is_approved_and_earns_points_for_a_rated_request(bac
         .await;
     let board = board.expect(200).clone();
     assert_eq!(board["items"][0]["volunteer_id"], id, "{board:#}");
-    assert_eq!(board["items"][0]["points"], 20);
+    assert_eq!(board["items"][0]["points"], 60);
     assert_eq!(board["items"][0]["rank"], 1);
     let res = app
         .get(
@@ -230,7 +259,7 @@ async fn a_resident_applies_is_approved_and_earns_points_for_a_rated_request(bac
         .await;
     let res = res.expect(200).clone();
     assert_eq!(res["status"], "suspended");
-    assert_eq!(res["balance"], 20);
+    assert_eq!(res["balance"], 60);
     let roles = app.get("/api/v1/me", &me).await.expect(200)["roles"].clone();
     assert!(
         !roles
@@ -377,4 +406,68 @@ async fn the_same_award_twice_at_once_is_one_entry(backend: Backend) {
     assert_eq!(ledger["items"].as_array().unwrap().len(), 1);
     assert_eq!(ledger["items"][0]["minutes"], 90);
     balances_match_the_ledger(&app, &staff).await;
+}
+
+async fn the_demo_has_107_volunteers_a_catalogue_and_orders(backend: Backend) {
+    let app = spawn_with(
+        backend,
+        Spawn {
+            demo_history: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let staff = app.login("community").await;
+    let figures = app.get("/api/v1/stats/volunteers", &staff).await;
+    let figures = figures.expect(200).clone();
+    assert_eq!(figures["active"], 107, "{figures:#}");
+    let by_kind: Vec<(String, i64)> = figures["by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["kind"].as_str().unwrap().to_owned(),
+                k["active"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_kind,
+        [
+            ("serving_party_member".to_owned(), 31),
+            ("retired_party_member".to_owned(), 42),
+            ("veteran".to_owned(), 12),
+            ("resident".to_owned(), 22),
+        ]
+    );
+    // A demo volunteer signs in, sees the catalogue and their balance, and redeems.
+    let me = app.resident("demo-volunteer-3").await;
+    let mine = app
+        .get("/api/v1/me/volunteer", &me)
+        .await
+        .expect(200)
+        .clone();
+    assert_eq!(mine["status"], "active");
+    let catalogue = app.get("/api/v1/rewards", &me).await;
+    let items = catalogue.expect(200)["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 6);
+    let cheapest = items
+        .iter()
+        .min_by_key(|r| r["price"].as_i64().unwrap())
+        .unwrap();
+    if mine["balance"].as_i64().unwrap() >= cheapest["price"].as_i64().unwrap() {
+        app.post(
+            &format!("/api/v1/rewards/{}/redemptions", cheapest["id"]),
+            &me,
+            json!({}),
+        )
+        .await
+        .expect(201);
+    }
+    let orders = app.get("/api/v1/redemptions?limit=100", &staff).await;
+    let orders = orders.expect(200)["items"].as_array().unwrap().clone();
+    assert!(orders.len() >= 5, "{orders:#?}");
+    assert!(orders.iter().any(|o| o["status"] == "fulfilled"));
+    assert_eq!(balances_match_the_ledger(&app, &staff).await, 107);
 }
