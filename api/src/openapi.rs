@@ -38,6 +38,7 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "butlers", description = "Building butler teams (楼栋兴管家): members, their duties and history; a resident's butlers"),
         (name = "work_logs", description = "Butlers' and grid workers' work logs: home visits, hazard inspections…; a hazard or concern becomes a request in one call"),
         (name = "meetings", description = "Deliberation (议事协商会) and joint (联席会议) meetings: participants, linked requests, minutes, resolutions, signed agreements and action items"),
+        (name = "activities", description = "Red Collar Home (红领之家) activities: publishing, sign-up with a waiting list, rotating check-in codes, attendance and its corrections, hours and points on finish"),
     )
 )]
 struct ApiDoc;

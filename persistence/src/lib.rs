@@ -33,4 +33,5 @@ pub mod webhooks;
 pub use connection::{Backend, DatabaseUrl, DbConnection};
 pub use error::StoreError;
 pub use pool::{PoolSizes, Pools};
+pub mod activities;
 pub mod volunteers;

@@ -1,5 +1,6 @@
 //! The route table. Handlers translate HTTP to calls on the domain and storage and back.
 
+pub mod activities;
 pub mod auth;
 pub mod bindings;
 pub mod butlers;
@@ -56,6 +57,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(stats::configure)
                 .configure(butlers::configure)
                 .configure(work_logs::configure)
+                .configure(activities::configure)
                 .configure(meetings::configure),
         )
         .service(
