@@ -74,10 +74,14 @@ pub async fn finish(
                 }
                 let rule = rule_for(conn, &a)?;
                 let mut awards = Vec::new();
-                for s in activities::signups_of(conn, id)?
+                // In volunteer order: two finishes of different activities that award the same
+                // volunteers take their rows in the same order, so they never deadlock.
+                let mut confirmed: Vec<_> = activities::signups_of(conn, id)?
                     .into_iter()
                     .filter(|s| s.status == SignupStatus::Confirmed)
-                {
+                    .collect();
+                confirmed.sort_by_key(|s| s.volunteer);
+                for s in confirmed {
                     let att = activities::get_attendance(conn, id, s.volunteer)?;
                     let minutes = att
                         .as_ref()
