@@ -755,6 +755,8 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
         version -> BigInt,
+        idempotency_key -> Nullable<Text>,
+        idempotency_hash -> Nullable<Text>,
     }
 }
 

@@ -161,17 +161,39 @@ fn community_required() -> ApiError {
     )
 }
 
-/// Creates a draft in a community the caller administers.
+/// Creates a draft in a community the caller administers; with an idempotency key seen before
+/// from the same caller, answers the first activity instead (`true`: replayed).
 pub async fn create(
     state: &AppState,
     actor: Actor,
     body: CreateActivityBody,
-) -> Result<ActivityView, ApiError> {
+    key: Option<String>,
+) -> Result<(ActivityView, bool), ApiError> {
     let now = state.clock.now();
+    let hash = key
+        .as_ref()
+        .map(|_| crate::idempotency::body_hash(&state.cipher, &body));
     state
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
+                let replay = |conn: &mut linli_persistence::DbConnection, k: &str| {
+                    match activities::find_idempotent(conn, actor.user_id, k)? {
+                        Some((seen, first)) => {
+                            crate::idempotency::check_replay(
+                                first.as_deref(),
+                                hash.as_deref().unwrap_or_default(),
+                            )?;
+                            Ok::<_, ApiError>(Some(view(conn, seen, &actor)?))
+                        }
+                        None => Ok(None),
+                    }
+                };
+                if let Some(k) = key.as_deref()
+                    && let Some(v) = replay(conn, k)?
+                {
+                    return Ok((v, true));
+                }
                 let community_id = match body.community_id {
                     Some(c) => OrgNodeId(c),
                     None => {
@@ -209,17 +231,30 @@ pub async fn create(
                     points_per_hour: body.points_per_hour,
                     points_per_activity: body.points_per_activity,
                 })?;
-                let id = activities::create(
+                let created = activities::create(
                     conn,
                     &NewActivity {
                         community_id: node.id,
                         community_path: node.path.clone(),
                         fields,
                         created_by: actor.user_id,
+                        idempotency_key: key.clone(),
+                        idempotency_hash: hash.clone(),
                     },
                     now,
-                )?;
-                view(conn, id, &actor)
+                );
+                match created {
+                    Ok(id) => Ok((view(conn, id, &actor)?, false)),
+                    // The same key at the same time: the other call won; answer its activity.
+                    Err(StoreError::Duplicate("idempotency_key")) => {
+                        let k = key.as_deref().unwrap_or_default();
+                        match replay(conn, k)? {
+                            Some(v) => Ok((v, true)),
+                            None => Err(StoreError::Duplicate("idempotency_key").into()),
+                        }
+                    }
+                    Err(e) => Err(e.into()),
+                }
             })
         })
         .await

@@ -125,7 +125,7 @@ pub struct PartnerView {
 }
 
 /// A new activity (stored as a draft).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateActivityBody {
     /// The community it belongs to; default the caller's own community (community staff).
     pub community_id: Option<i64>,

@@ -15,6 +15,7 @@ use crate::buildings::qr::QrMatrix;
 use crate::buildings::vector;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::{Json, Query};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -39,8 +40,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 }
 
 /// Creates an activity as a draft (community staff of its community, or street/district staff
-/// above it). Without `community_id`, community staff create it in their own community.
+/// above it). Without `community_id`, community staff create it in their own community. With
+/// an `Idempotency-Key` header a retried call answers the first activity (header
+/// `Idempotent-Replayed: true`; another body with the same key: 422 `idempotency.key_reused`).
 #[utoipa::path(tag = "activities", security(("bearer" = [])), request_body = CreateActivityBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1–255 visible ASCII characters, per creator")),
     responses(
         (status = 201, body = ActivityView),
         (status = 401, body = ErrorEnvelope),
@@ -51,9 +55,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 pub async fn create_activity(
     state: web::Data<AppState>,
     auth: Auth,
+    key: IdempotencyKey,
     body: Json<CreateActivityBody>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created().json(manage::create(&state, auth.actor, body.0).await?))
+    let (view, replayed) = manage::create(&state, auth.actor, body.0, key.into_inner()).await?;
+    Ok(idempotency::created(view, replayed))
 }
 
 /// The activities the caller sees, newest first: every one under the nodes they administer,

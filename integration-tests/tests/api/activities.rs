@@ -18,6 +18,7 @@ on_both_backends!(
     twenty_at_once_fill_five_places_and_a_withdrawal_promotes_the_first_waiting,
     check_in_codes_rotate_and_every_refusal_is_a_clear_4xx,
     finishing_twice_at_once_awards_each_attendee_once,
+    a_retried_create_with_the_same_key_answers_the_first_activity,
 );
 
 /// A volunteer made straight in storage (the lead's `/volunteers` routes approve them for
@@ -966,4 +967,55 @@ async fn finishing_twice_at_once_awards_each_attendee_once(backend: Backend) {
         .get(&format!("/api/v1/activities/{id}/checkin-code"), &staff)
         .await;
     res.expect(409);
+}
+
+async fn a_retried_create_with_the_same_key_answers_the_first_activity(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let staff = app.login("community").await;
+    let body = json!({
+        "title": "朗诵小组进独居老人家",
+        "place": "天兴都市花园",
+        "starts_at": at(120),
+        "ends_at": at(180),
+        "capacity": 6,
+        "required_skills": ["recitation"],
+    });
+    let send = |key: &'static str, body: Value| {
+        let req = app
+            .client
+            .post(app.url("/api/v1/activities"))
+            .bearer_auth(&staff)
+            .header("Idempotency-Key", key)
+            .json(&body);
+        async move { req.send().await.unwrap() }
+    };
+    // Two at once with one key: one activity, both answered with it.
+    let (a, b) = tokio::join!(send("act-1", body.clone()), send("act-1", body.clone()));
+    let replays: Vec<bool> = [&a, &b]
+        .iter()
+        .map(|r| r.headers().get("Idempotent-Replayed").is_some())
+        .collect();
+    assert_eq!(a.status().as_u16(), 201);
+    assert_eq!(b.status().as_u16(), 201);
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(replays.iter().filter(|r| **r).count(), 1, "{replays:?}");
+    // Later, once more: the same activity again.
+    let again = send("act-1", body.clone()).await;
+    assert_eq!(again.status().as_u16(), 201);
+    assert_eq!(again.headers()["Idempotent-Replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], a["id"]);
+    // The key with another body is refused.
+    let mut other = body.clone();
+    other["capacity"] = json!(7);
+    let res = send("act-1", other).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let res: Value = res.json().await.unwrap();
+    assert_eq!(res["error"]["code"], json!("idempotency.key_reused"));
+    // Another key makes another activity; only two exist.
+    let fresh = send("act-2", body).await;
+    assert_eq!(fresh.status().as_u16(), 201);
+    let list = app.get("/api/v1/activities", &staff).await;
+    assert_eq!(list.expect(200)["items"].as_array().unwrap().len(), 2);
 }

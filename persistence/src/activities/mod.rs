@@ -15,8 +15,8 @@ pub use attendance::{
     set_result,
 };
 pub use record::{
-    ActivityFields, ActivityFilter, ActivityRecord, NewActivity, PartnerOrg, counts, create, get,
-    list, lock, set_status, update_fields,
+    ActivityFields, ActivityFilter, ActivityRecord, NewActivity, PartnerOrg, counts, create,
+    find_idempotent, get, list, lock, set_status, update_fields,
 };
 pub use signups::{
     SignupRecord, insert_signup, last_signed_up_at, promote, signups_of, signups_of_volunteer,

@@ -13,7 +13,7 @@ use linli_domain::{OrgNodeId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::connection::{DbConnection, MultiBackend};
-use crate::error::{StoreError, corrupt};
+use crate::error::{StoreError, corrupt, on_unique};
 use crate::org::subtree_bounds;
 use crate::schema::{activities as a, activity_signups as s};
 use crate::time::{from_db, opt_from_db, opt_to_db, to_db};
@@ -63,6 +63,10 @@ pub struct NewActivity {
     pub fields: ActivityFields,
     /// Who created it.
     pub created_by: UserId,
+    /// The client's key against double submits.
+    pub idempotency_key: Option<String>,
+    /// The keyed hash of the body sent with it, which a replay must match.
+    pub idempotency_hash: Option<String>,
 }
 
 /// An activity as stored.
@@ -201,36 +205,58 @@ pub fn create(
 ) -> Result<ActivityId, StoreError> {
     let f = &new.fields;
     let partners = serde_json::to_string(&f.partners).map_err(corrupt)?;
-    diesel::insert_into(a::table)
-        .values((
-            (
-                a::community_id.eq(new.community_id.0),
-                a::community_path.eq(new.community_path.as_str()),
-                a::title.eq(&f.title),
-                a::description.eq(&f.description),
-                a::organiser.eq(&f.organiser),
-                a::partners.eq(&partners),
-                a::place.eq(&f.place),
-                a::starts_at.eq(to_db(f.schedule.starts_at())),
-                a::ends_at.eq(to_db(f.schedule.ends_at())),
-                a::signup_deadline.eq(to_db(f.schedule.signup_deadline())),
-                a::capacity.eq(capacity_db(f.capacity)?),
-            ),
-            (
-                a::required_skills.eq(f.required_skills.to_stored()),
-                a::points_per_hour.eq(f.points_per_hour),
-                a::points_per_activity.eq(f.points_per_activity),
-                a::status.eq(ActivityStatus::Draft.as_str()),
-                a::created_by.eq(new.created_by.0),
-                a::created_at.eq(to_db(now)),
-                a::updated_at.eq(to_db(now)),
-                a::version.eq(1_i64),
-            ),
-        ))
-        .returning(a::id)
-        .get_result(conn)
-        .map(ActivityId)
-        .map_err(Into::into)
+    // In a savepoint: a clash on the idempotency key leaves the caller's transaction usable,
+    // to answer with the activity that won.
+    crate::tx::transaction(conn, |conn| {
+        diesel::insert_into(a::table)
+            .values((
+                (
+                    a::community_id.eq(new.community_id.0),
+                    a::community_path.eq(new.community_path.as_str()),
+                    a::title.eq(&f.title),
+                    a::description.eq(&f.description),
+                    a::organiser.eq(&f.organiser),
+                    a::partners.eq(&partners),
+                    a::place.eq(&f.place),
+                    a::starts_at.eq(to_db(f.schedule.starts_at())),
+                    a::ends_at.eq(to_db(f.schedule.ends_at())),
+                    a::signup_deadline.eq(to_db(f.schedule.signup_deadline())),
+                    a::capacity.eq(capacity_db(f.capacity)?),
+                ),
+                (
+                    a::required_skills.eq(f.required_skills.to_stored()),
+                    a::points_per_hour.eq(f.points_per_hour),
+                    a::points_per_activity.eq(f.points_per_activity),
+                    a::status.eq(ActivityStatus::Draft.as_str()),
+                    a::created_by.eq(new.created_by.0),
+                    a::created_at.eq(to_db(now)),
+                    a::updated_at.eq(to_db(now)),
+                    a::version.eq(1_i64),
+                    a::idempotency_key.eq(&new.idempotency_key),
+                    a::idempotency_hash.eq(&new.idempotency_hash),
+                ),
+            ))
+            .returning(a::id)
+            .get_result(conn)
+            .map(ActivityId)
+            .map_err(|e| on_unique(e, &[("idempotency_key", "idempotency_key")]))
+    })
+}
+
+/// The activity `creator` created with this `Idempotency-Key`, and the hash of the body sent
+/// with it.
+pub fn find_idempotent(
+    conn: &mut DbConnection,
+    creator: UserId,
+    key: &str,
+) -> Result<Option<(ActivityId, Option<String>)>, StoreError> {
+    Ok(a::table
+        .filter(a::created_by.eq(creator.0))
+        .filter(a::idempotency_key.eq(key))
+        .select((a::id, a::idempotency_hash))
+        .get_result::<(i64, Option<String>)>(conn)
+        .optional()?
+        .map(|(id, hash)| (ActivityId(id), hash)))
 }
 
 /// One activity.

@@ -30,8 +30,13 @@ CREATE TABLE activities (
     published_at TIMESTAMP,
     finished_at TIMESTAMP,
     -- Optimistic edits: every change bumps it; an edit names the version it read.
-    version BIGINT NOT NULL DEFAULT 1
+    version BIGINT NOT NULL DEFAULT 1,
+    -- A client's Idempotency-Key for the create, per creator, and the keyed hash of the body
+    -- sent with it, which a replay must match.
+    idempotency_key TEXT,
+    idempotency_hash TEXT
 );
+CREATE UNIQUE INDEX activities_idempotency_key ON activities (created_by, idempotency_key);
 CREATE INDEX activities_community_idx ON activities (community_path, status, starts_at);
 
 CREATE TABLE activity_signups (
