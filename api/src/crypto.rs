@@ -16,6 +16,8 @@ pub struct DataCipher {
     /// A key of its own for look-up hashes, derived from the data key, so that a hash never
     /// reveals anything about the encryption key.
     lookup: [u8; 32],
+    /// The root of [`DataCipher::derive_key`]'s keys, derived from the data key.
+    derive: [u8; 32],
 }
 
 impl DataCipher {
@@ -23,10 +25,22 @@ impl DataCipher {
     pub fn new(key: &[u8; 32]) -> Self {
         let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
         derive.update(b"linli/lookup-hash/v1");
+        let mut root = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
+        root.update(b"linli/derived-keys/v1");
         DataCipher {
             aead: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)),
             lookup: derive.finalize().into_bytes().into(),
+            derive: root.finalize().into_bytes().into(),
         }
+    }
+
+    /// A 32-byte key for one purpose (`label`, e.g. `checkin-code`), derived from the data key:
+    /// every instance configured with the same data key derives the same key, different labels
+    /// give unrelated keys, and none reveals the data key or another label's key.
+    pub fn derive_key(&self, label: &str) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.derive).expect("any key length");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// A keyed hash (HMAC-SHA-256, hex) of a normalised value: equal values hash equal, so an
@@ -89,5 +103,17 @@ mod tests {
         assert_ne!(h, c.lookup_hash("13812345679"));
         assert_ne!(h, DataCipher::new(&[2u8; 32]).lookup_hash("13812345678"));
         assert_eq!(h.len(), 64);
+    }
+
+    #[test]
+    fn derived_keys_are_stable_per_label_and_data_key() {
+        let c = DataCipher::new(&[1u8; 32]);
+        assert_eq!(c.derive_key("checkin-code"), c.derive_key("checkin-code"));
+        assert_ne!(c.derive_key("checkin-code"), c.derive_key("other"));
+        assert_ne!(
+            c.derive_key("checkin-code"),
+            DataCipher::new(&[2u8; 32]).derive_key("checkin-code")
+        );
+        assert_ne!(c.derive_key("checkin-code"), [1u8; 32]);
     }
 }

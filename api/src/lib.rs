@@ -1,6 +1,7 @@
 //! Linli Grid's HTTP API: routes, authentication, error mapping, configuration and the
 //! background workers. Builds the `linli` binary.
 
+pub mod activities;
 pub mod auth;
 pub mod bindings;
 pub mod buildings;

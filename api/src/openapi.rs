@@ -40,6 +40,7 @@ Messages are Chinese unless `Accept-Language` prefers English.",
         (name = "volunteers", description = "Red Collar Home (红领之家) volunteers: applying, approval, profiles, the points ledger and leaderboards"),
         (name = "rewards", description = "Gifts and services volunteers redeem points for; redemption orders, fulfilled or cancelled (refunded)"),
         (name = "meetings", description = "Deliberation (议事协商会) and joint (联席会议) meetings: participants, linked requests, minutes, resolutions, signed agreements and action items"),
+        (name = "activities", description = "Red Collar Home (红领之家) activities: publishing, sign-up with a waiting list, rotating check-in codes, attendance and its corrections, hours and points on finish"),
     )
 )]
 struct ApiDoc;

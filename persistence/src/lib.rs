@@ -6,6 +6,7 @@
 //! Lookups by a unique key use `get_result`, not `first`: `first` binds `LIMIT ?`, and SQLite
 //! recompiles a statement whose LIMIT is a bound parameter on every execution.
 
+pub mod activities;
 pub mod bindings;
 pub mod butlers;
 pub mod categories;
@@ -23,15 +24,15 @@ pub mod pool;
 pub mod registry;
 pub mod requests;
 pub mod residents;
+pub mod rewards;
 pub mod schema;
 mod time;
 pub mod tokens;
 pub mod tx;
 pub mod users;
+pub mod volunteers;
 pub mod webhooks;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection};
 pub use error::StoreError;
 pub use pool::{PoolSizes, Pools};
-pub mod rewards;
-pub mod volunteers;

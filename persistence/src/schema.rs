@@ -759,3 +759,70 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        community_path -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        organiser -> Text,
+        partners -> Text,
+        place -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        signup_deadline -> Timestamp,
+        capacity -> Integer,
+        required_skills -> Text,
+        points_per_hour -> Nullable<BigInt>,
+        points_per_activity -> Nullable<BigInt>,
+        status -> Text,
+        cancel_reason -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        idempotency_key -> Nullable<Text>,
+        idempotency_hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    activity_signups (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        volunteer_id -> BigInt,
+        community_id -> BigInt,
+        status -> Text,
+        signed_up_at -> Timestamp,
+        promoted_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    activity_attendance (activity_id, volunteer_id) {
+        activity_id -> BigInt,
+        volunteer_id -> BigInt,
+        checked_in_at -> Nullable<Timestamp>,
+        checked_out_at -> Nullable<Timestamp>,
+        corrected_by -> Nullable<BigInt>,
+        corrected_at -> Nullable<Timestamp>,
+        correction_reason -> Nullable<Text>,
+        minutes -> Nullable<BigInt>,
+        points -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(activity_signups -> activities (activity_id));
+diesel::joinable!(activity_signups -> volunteers (volunteer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(activities, activity_signups, activity_attendance);
+diesel::allow_tables_to_appear_in_same_query!(activity_signups, volunteers);
+diesel::allow_tables_to_appear_in_same_query!(activity_signups, users);
+diesel::allow_tables_to_appear_in_same_query!(activity_attendance, volunteers);
+diesel::allow_tables_to_appear_in_same_query!(activity_attendance, users);

@@ -49,7 +49,14 @@ fn store(e: impl std::fmt::Display) -> StoreError {
 }
 
 /// One item of the catalogue: name, kind, price, stock, per-person limit, provider.
-type Item = (&'static str, RewardKind, i64, Option<i64>, Option<i64>, &'static str);
+type Item = (
+    &'static str,
+    RewardKind,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    &'static str,
+);
 
 /// The catalogue.
 const CATALOGUE: [Item; 6] = [

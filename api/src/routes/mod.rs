@@ -1,5 +1,6 @@
 //! The route table. Handlers translate HTTP to calls on the domain and storage and back.
 
+pub mod activities;
 pub mod auth;
 pub mod bindings;
 pub mod butlers;
@@ -58,6 +59,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(stats::configure)
                 .configure(butlers::configure)
                 .configure(work_logs::configure)
+                .configure(activities::configure)
                 .configure(meetings::configure)
                 .configure(volunteers::configure)
                 .configure(rewards::configure),

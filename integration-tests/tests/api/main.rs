@@ -5,6 +5,7 @@ mod fake_wechat;
 mod helpers;
 mod webhook_receiver;
 
+mod activities;
 mod auth;
 mod butler_team_edits;
 mod butlers;

@@ -165,13 +165,21 @@ async fn a_resident_applies_is_approved_and_earns_points_for_a_rated_request(bac
 
     // The community's rule: 40 points a satisfied request, veterans ×1.5.
     let rule_path = format!("/api/v1/points/rules/{community_id}");
-    assert_eq!(app.get(&rule_path, &me).await.expect(200)["per_request"], 20);
+    assert_eq!(
+        app.get(&rule_path, &me).await.expect(200)["per_request"],
+        20
+    );
     let rule = json!({"per_hour": 10, "per_activity": 5, "per_request": 40,
         "basically_satisfied_share": 5000,
         "multipliers": [{"kind": "veteran", "basis_points": 15000}]});
-    app.call(reqwest::Method::PUT, &rule_path, Some(&me), Some(rule.clone()))
-        .await
-        .expect(403);
+    app.call(
+        reqwest::Method::PUT,
+        &rule_path,
+        Some(&me),
+        Some(rule.clone()),
+    )
+    .await
+    .expect(403);
     let mut bad = rule.clone();
     bad["per_request"] = json!(-1);
     bad["multipliers"][0]["basis_points"] = json!(1_000_000);

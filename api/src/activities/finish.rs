@@ -1,0 +1,136 @@
+//! Finishing an activity: each confirmed volunteer's minutes from their attendance, and their
+//! points under the community's rule (or the activity's own amounts), appended to the ledger
+//! once per activity and volunteer.
+//!
+//! Twice never awards twice: the finish moves the activity from ongoing to finished under its
+//! row lock, so a second finish (or one racing it) finds it finished and is refused; and each
+//! award carries the key `activity:{id}:volunteer:{id}`, unique in the ledger, so even a retry
+//! after a partial failure appends nothing again.
+
+use linli_domain::access::Actor;
+use linli_domain::activity::{
+    ActivityAction, ActivityId, ActivityStatus, SignupStatus, decide, served_minutes,
+};
+use linli_domain::points::{AwardSource, Entry, PointsRule, award_for_activity};
+use linli_domain::volunteer::VolunteerKind;
+use linli_persistence::activities::{self, ActivityRecord};
+use linli_persistence::tx::transaction;
+use linli_persistence::volunteers::{self, NewEntry};
+use linli_persistence::{DbConnection, StoreError};
+
+use super::wire::{AwardView, FinishResult};
+use super::{load_managed, view};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The rule an activity's awards follow: the community's, with the activity's own amounts.
+fn rule_for(conn: &mut DbConnection, a: &ActivityRecord) -> Result<PointsRule, ApiError> {
+    let base = volunteers::get_rule(conn, a.community_id)?;
+    if a.fields.points_per_hour.is_none() && a.fields.points_per_activity.is_none() {
+        return Ok(base);
+    }
+    let mut rule = PointsRule::new(
+        a.fields.points_per_hour.unwrap_or(base.per_hour().get()),
+        a.fields
+            .points_per_activity
+            .unwrap_or(base.per_activity().get()),
+        base.per_request().get(),
+    )
+    .and_then(|r| {
+        r.with_basically_satisfied_share(i64::from(base.basically_satisfied_share().basis_points()))
+    })
+    .map_err(ApiError::internal)?;
+    for kind in VolunteerKind::ALL {
+        rule = rule
+            .with_multiplier(*kind, i64::from(base.multiplier(*kind).basis_points()))
+            .map_err(ApiError::internal)?;
+    }
+    Ok(rule)
+}
+
+/// Finishes an ongoing activity and awards its attendees.
+pub async fn finish(
+    state: &AppState,
+    actor: Actor,
+    id: ActivityId,
+) -> Result<FinishResult, ApiError> {
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| {
+            transaction(conn, |conn| {
+                let a = load_managed(conn, id, &actor, true)?;
+                decide(a.status, ActivityAction::Finish)?;
+                if !activities::set_status(
+                    conn,
+                    id,
+                    ActivityStatus::Ongoing,
+                    ActivityStatus::Finished,
+                    None,
+                    now,
+                )? {
+                    let current = activities::get(conn, id)?.status;
+                    decide(current, ActivityAction::Finish)?;
+                }
+                let rule = rule_for(conn, &a)?;
+                let mut awards = Vec::new();
+                // In volunteer order: two finishes of different activities that award the same
+                // volunteers take their rows in the same order, so they never deadlock.
+                let mut confirmed: Vec<_> = activities::signups_of(conn, id)?
+                    .into_iter()
+                    .filter(|s| s.status == SignupStatus::Confirmed)
+                    .collect();
+                confirmed.sort_by_key(|s| s.volunteer);
+                for s in confirmed {
+                    let att = activities::get_attendance(conn, id, s.volunteer)?;
+                    let minutes = att
+                        .as_ref()
+                        .map(|r| served_minutes(&a.fields.schedule, &r.attendance))
+                        .unwrap_or(0);
+                    let volunteer = volunteers::get(conn, s.volunteer)?;
+                    let amount = award_for_activity(&rule, volunteer.kind, minutes);
+                    let mut points = 0;
+                    if amount.is_positive() {
+                        let source = AwardSource::Activity {
+                            activity: id,
+                            volunteer: s.volunteer,
+                        };
+                        let entry = Entry::award(&source, amount).map_err(ApiError::internal)?;
+                        match volunteers::append(
+                            conn,
+                            &NewEntry {
+                                volunteer: s.volunteer,
+                                community_id: a.community_id,
+                                entry: &entry,
+                                minutes: Some(minutes),
+                                recorded_by: Some(actor.user_id),
+                            },
+                            now,
+                        ) {
+                            Ok(_) => points = amount.get(),
+                            // Awarded already: the ledger keeps what it has.
+                            Err(StoreError::Duplicate(_)) => {
+                                points = volunteers::find_entry(conn, &source.idempotency_key())?
+                                    .map(|e| e.entry.amount().get())
+                                    .unwrap_or(0);
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                    if att.is_some() {
+                        activities::set_result(conn, id, s.volunteer, minutes, points, now)?;
+                    }
+                    awards.push(AwardView {
+                        volunteer_id: s.volunteer.0,
+                        minutes,
+                        points,
+                    });
+                }
+                Ok(FinishResult {
+                    activity: view(conn, id, &actor)?,
+                    awards,
+                })
+            })
+        })
+        .await
+}
