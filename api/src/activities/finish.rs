@@ -72,60 +72,7 @@ pub async fn finish(
                     let current = activities::get(conn, id)?.status;
                     decide(current, ActivityAction::Finish)?;
                 }
-                let rule = rule_for(conn, &a)?;
-                let mut awards = Vec::new();
-                // In volunteer order: two finishes of different activities that award the same
-                // volunteers take their rows in the same order, so they never deadlock.
-                let mut confirmed: Vec<_> = activities::signups_of(conn, id)?
-                    .into_iter()
-                    .filter(|s| s.status == SignupStatus::Confirmed)
-                    .collect();
-                confirmed.sort_by_key(|s| s.volunteer);
-                for s in confirmed {
-                    let att = activities::get_attendance(conn, id, s.volunteer)?;
-                    let minutes = att
-                        .as_ref()
-                        .map(|r| served_minutes(&a.fields.schedule, &r.attendance))
-                        .unwrap_or(0);
-                    let volunteer = volunteers::get(conn, s.volunteer)?;
-                    let amount = award_for_activity(&rule, volunteer.kind, minutes);
-                    let mut points = 0;
-                    if amount.is_positive() {
-                        let source = AwardSource::Activity {
-                            activity: id,
-                            volunteer: s.volunteer,
-                        };
-                        let entry = Entry::award(&source, amount).map_err(ApiError::internal)?;
-                        match volunteers::append(
-                            conn,
-                            &NewEntry {
-                                volunteer: s.volunteer,
-                                community_id: a.community_id,
-                                entry: &entry,
-                                minutes: Some(minutes),
-                                recorded_by: Some(actor.user_id),
-                            },
-                            now,
-                        ) {
-                            Ok(_) => points = amount.get(),
-                            // Awarded already: the ledger keeps what it has.
-                            Err(StoreError::Duplicate(_)) => {
-                                points = volunteers::find_entry(conn, &source.idempotency_key())?
-                                    .map(|e| e.entry.amount().get())
-                                    .unwrap_or(0);
-                            }
-                            Err(e) => return Err(e.into()),
-                        }
-                    }
-                    if att.is_some() {
-                        activities::set_result(conn, id, s.volunteer, minutes, points, now)?;
-                    }
-                    awards.push(AwardView {
-                        volunteer_id: s.volunteer.0,
-                        minutes,
-                        points,
-                    });
-                }
+                let awards = award_attendees(conn, &a, actor.user_id, now)?;
                 Ok(FinishResult {
                     activity: view(conn, id, &actor)?,
                     awards,
@@ -133,4 +80,71 @@ pub async fn finish(
             })
         })
         .await
+}
+
+/// Awards every confirmed volunteer of activity `a` for the minutes they served, under its rule,
+/// once (the ledger key is per activity and volunteer); records minutes and points on their
+/// attendance. Called by the finish, inside its transaction, and by the demo's seed.
+pub fn award_attendees(
+    conn: &mut DbConnection,
+    a: &ActivityRecord,
+    by: linli_domain::UserId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<AwardView>, ApiError> {
+    let id = a.id;
+    let rule = rule_for(conn, a)?;
+    let mut awards = Vec::new();
+    // In volunteer order: two finishes of different activities that award the same
+    // volunteers take their rows in the same order, so they never deadlock.
+    let mut confirmed: Vec<_> = activities::signups_of(conn, id)?
+        .into_iter()
+        .filter(|s| s.status == SignupStatus::Confirmed)
+        .collect();
+    confirmed.sort_by_key(|s| s.volunteer);
+    for s in confirmed {
+        let att = activities::get_attendance(conn, id, s.volunteer)?;
+        let minutes = att
+            .as_ref()
+            .map(|r| served_minutes(&a.fields.schedule, &r.attendance))
+            .unwrap_or(0);
+        let volunteer = volunteers::get(conn, s.volunteer)?;
+        let amount = award_for_activity(&rule, volunteer.kind, minutes);
+        let mut points = 0;
+        if amount.is_positive() {
+            let source = AwardSource::Activity {
+                activity: id,
+                volunteer: s.volunteer,
+            };
+            let entry = Entry::award(&source, amount).map_err(ApiError::internal)?;
+            match volunteers::append(
+                conn,
+                &NewEntry {
+                    volunteer: s.volunteer,
+                    community_id: a.community_id,
+                    entry: &entry,
+                    minutes: Some(minutes),
+                    recorded_by: Some(by),
+                },
+                now,
+            ) {
+                Ok(_) => points = amount.get(),
+                // Awarded already: the ledger keeps what it has.
+                Err(StoreError::Duplicate(_)) => {
+                    points = volunteers::find_entry(conn, &source.idempotency_key())?
+                        .map(|e| e.entry.amount().get())
+                        .unwrap_or(0);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if att.is_some() {
+            activities::set_result(conn, id, s.volunteer, minutes, points, now)?;
+        }
+        awards.push(AwardView {
+            volunteer_id: s.volunteer.0,
+            minutes,
+            points,
+        });
+    }
+    Ok(awards)
 }

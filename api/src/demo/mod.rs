@@ -70,7 +70,9 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
                     history::seed(conn, &demo, now, tz)?;
                     butlers::seed_logs(conn, &demo, now, tz)?;
                     meetings::seed(conn, &demo, &cipher, now, tz)?;
-                    volunteers::seed(conn, &demo, now)?;
+                    let roster = volunteers::seed(conn, &demo, now)?;
+                    activities::seed(conn, &demo, &roster.volunteers, now, tz)?;
+                    volunteers::seed_orders(conn, &demo, &roster, now)?;
                 }
                 Ok::<_, crate::error::ApiError>(true)
             })
@@ -85,6 +87,7 @@ pub async fn seed_if_empty(db: &Db, settings: &Settings, now: DateTime<Utc>) -> 
     Ok(())
 }
 
+mod activities;
 mod history;
 mod meetings;
 mod volunteers;

@@ -9,7 +9,7 @@ use linli_domain::points::{Entry, Points};
 use linli_domain::reward::{
     PerPersonLimit, Price, Reward, RewardKind, RewardName, Stock, Validity, decide_redemption,
 };
-use linli_domain::volunteer::{Skill, Skills, VolunteerKind, VolunteerStatus};
+use linli_domain::volunteer::{Skill, Skills, VolunteerId, VolunteerKind, VolunteerStatus};
 use linli_persistence::rewards::{self, NewRedemption, NewReward};
 use linli_persistence::users::{self, NewUser, RoleBinding};
 use linli_persistence::volunteers::{self, NewEntry, NewVolunteer};
@@ -110,17 +110,18 @@ const CATALOGUE: [Item; 6] = [
     ),
 ];
 
-/// Seeds the volunteers, their carried-over balances, the catalogue and a few orders.
+/// Seeds the volunteers, their carried-over balances and the catalogue.
 pub fn seed(
     conn: &mut DbConnection,
     demo: &DemoCommunity,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Roster, StoreError> {
     let community = &demo.community;
     let staff = demo.accounts["community"];
     let surnames: Vec<char> = SURNAMES.chars().collect();
     let opened = now - Duration::days(180);
     let mut ids = Vec::new();
+    let mut roster = Vec::new();
     let mut n = 0;
     for (kind, count) in KINDS {
         for i in 0..count {
@@ -177,6 +178,7 @@ pub fn seed(
                 opened,
             )?;
             ids.push(id);
+            roster.push((id, skills(kind, i)));
         }
     }
     let mut rewards_ids = Vec::new();
@@ -204,7 +206,31 @@ pub fn seed(
         )?;
         rewards_ids.push(id);
     }
-    // A few orders: the same path as the API's (decide, take a unit, place, debit), a week ago.
+    Ok(Roster {
+        volunteers: roster,
+        ids,
+        rewards: rewards_ids,
+    })
+}
+
+/// The demo's volunteers (with their skills) and catalogue, as seeded.
+pub struct Roster {
+    /// Volunteers and their skills, in seeding order.
+    pub volunteers: Vec<(VolunteerId, Skills)>,
+    ids: Vec<VolunteerId>,
+    rewards: Vec<linli_domain::reward::RewardId>,
+}
+
+/// A few orders, a week ago, through the same steps as the API's (decide, take a unit, place,
+/// debit); one handed over.
+pub fn seed_orders(
+    conn: &mut DbConnection,
+    demo: &DemoCommunity,
+    roster: &Roster,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (community, staff) = (&demo.community, demo.accounts["community"]);
+    let (ids, rewards_ids) = (&roster.ids, &roster.rewards);
     let at = now - Duration::days(7);
     for (k, (from, r)) in [(0, 0), (5, 1), (9, 3), (14, 0), (20, 5)]
         .into_iter()

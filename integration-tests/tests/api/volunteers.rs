@@ -477,5 +477,25 @@ async fn the_demo_has_107_volunteers_a_catalogue_and_orders(backend: Backend) {
     let orders = orders.expect(200)["items"].as_array().unwrap().clone();
     assert!(orders.len() >= 5, "{orders:#?}");
     assert!(orders.iter().any(|o| o["status"] == "fulfilled"));
+    // The seed's activities: six held and awarded, two coming up; the year's honour roll has
+    // hours from them.
+    let listed = app.get("/api/v1/activities?limit=100", &staff).await;
+    let items = listed.expect(200)["items"].as_array().unwrap().clone();
+    let titles: Vec<&str> = items.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&"重阳节走访慰问独居老人"), "{titles:?}");
+    assert_eq!(items.iter().filter(|a| a["status"] == "finished").count(), 6);
+    assert_eq!(items.iter().filter(|a| a["status"] == "published").count(), 2);
+    let (_, _, community) = crate::org::demo_ids(&app).await;
+    let board = app
+        .get(
+            &format!("/api/v1/points/leaderboard?community_id={community}&period=all"),
+            &me,
+        )
+        .await;
+    let board = board.expect(200).clone();
+    let first = &board["items"][0];
+    assert_eq!(first["rank"], 1);
+    assert!(first["hours"].as_f64().unwrap() > 0.0, "{board:#}");
+    assert!(first["points"].as_i64().unwrap() > 0);
     assert_eq!(balances_match_the_ledger(&app, &staff).await, 107);
 }
