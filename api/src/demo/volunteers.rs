@@ -1,5 +1,6 @@
 //! The demo's Red Collar Home (红领之家): the seed's 107 volunteers of the four kinds (made-up
-//! names; each can sign in by development login as `demo-volunteer-N`), balances carried over
+//! names; `volunteer-1` … `volunteer-3` sign in with a password, the others by development
+//! login as `demo-volunteer-N`), balances carried over
 //! from the community's paper points book, a small catalogue of gifts and services, and a few
 //! orders, one of them handed over.
 
@@ -131,21 +132,31 @@ pub fn seed(
                 surnames[(n * 7) % surnames.len()],
                 GIVEN[(n * 5 + i) % GIVEN.len()]
             );
-            let user = users::create_user(
-                conn,
-                &NewUser {
-                    username: None,
-                    password_hash: None,
-                    display_name: name,
-                    openid: Some(format!("demo-volunteer-{n}")),
-                    contact_phone: None,
-                },
-                opened,
-            )?;
+            // The three staff-login volunteer accounts (`volunteer-1` … `volunteer-3`) are the
+            // first three of the 107, with the role they were seeded with; the others sign in
+            // by development login.
+            let existing = demo.accounts.get(&format!("volunteer-{n}")).copied();
+            let user = match existing {
+                Some(u) => u,
+                None => {
+                    users::create_user(
+                        conn,
+                        &NewUser {
+                            username: None,
+                            password_hash: None,
+                            display_name: name,
+                            openid: Some(format!("demo-volunteer-{n}")),
+                            contact_phone: None,
+                        },
+                        opened,
+                    )?
+                    .id
+                }
+            };
             let id = volunteers::create(
                 conn,
                 &NewVolunteer {
-                    user_id: user.id,
+                    user_id: user,
                     community_id: community.id,
                     community_path: community.path.clone(),
                     kind,
@@ -155,13 +166,20 @@ pub fn seed(
                 opened,
             )?;
             volunteers::set_status(conn, id, VolunteerStatus::Active, None, staff, opened)?;
-            let role = users::add_role(
-                conn,
-                user.id,
-                RoleKind::Volunteer,
-                RoleBinding::Node(community.id),
-                opened,
-            )?;
+            let held = users::roles_of(conn, user)?
+                .into_iter()
+                .find(|r| r.kind == RoleKind::Volunteer)
+                .map(|r| r.id);
+            let role = match held {
+                Some(r) => r,
+                None => users::add_role(
+                    conn,
+                    user,
+                    RoleKind::Volunteer,
+                    RoleBinding::Node(community.id),
+                    opened,
+                )?,
+            };
             volunteers::set_role(conn, id, Some(role))?;
             // The paper points book's balance, carried over when the system opened.
             let carried = ((n * 37) % 90 + 10) as i64;

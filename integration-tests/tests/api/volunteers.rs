@@ -450,7 +450,7 @@ async fn the_demo_has_107_volunteers_a_catalogue_and_orders(backend: Backend) {
         ]
     );
     // A demo volunteer signs in, sees the catalogue and their balance, and redeems.
-    let me = app.resident("demo-volunteer-3").await;
+    let me = app.resident("demo-volunteer-4").await;
     let mine = app
         .get("/api/v1/me/volunteer", &me)
         .await
@@ -483,8 +483,14 @@ async fn the_demo_has_107_volunteers_a_catalogue_and_orders(backend: Backend) {
     let items = listed.expect(200)["items"].as_array().unwrap().clone();
     let titles: Vec<&str> = items.iter().map(|a| a["title"].as_str().unwrap()).collect();
     assert!(titles.contains(&"重阳节走访慰问独居老人"), "{titles:?}");
-    assert_eq!(items.iter().filter(|a| a["status"] == "finished").count(), 6);
-    assert_eq!(items.iter().filter(|a| a["status"] == "published").count(), 2);
+    assert_eq!(
+        items.iter().filter(|a| a["status"] == "finished").count(),
+        6
+    );
+    assert_eq!(
+        items.iter().filter(|a| a["status"] == "published").count(),
+        2
+    );
     let (_, _, community) = crate::org::demo_ids(&app).await;
     let board = app
         .get(
