@@ -819,6 +819,7 @@ diesel::table! {
 }
 
 diesel::joinable!(activity_signups -> activities (activity_id));
+diesel::joinable!(activity_attendance -> activities (activity_id));
 diesel::joinable!(activity_signups -> volunteers (volunteer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(activities, activity_signups, activity_attendance);

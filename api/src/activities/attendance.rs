@@ -172,6 +172,12 @@ pub async fn correct_attendance(
         .write(move |conn| {
             transaction(conn, |conn| {
                 let a = load_managed(conn, id, &actor, true)?;
+                // Staff who volunteer too do not correct their own hours (they earn points).
+                if linli_persistence::volunteers::get(conn, volunteer)
+                    .is_ok_and(|v| v.user_id == actor.user_id)
+                {
+                    return Err(crate::volunteers::enrol::own_record());
+                }
                 let c = correct(
                     &a.fields.schedule,
                     &AttendancePolicy::default(),

@@ -11,7 +11,9 @@ use linli_domain::access::Actor;
 use linli_domain::activity::{
     ActivityAction, ActivityId, ActivityStatus, SignupStatus, decide, served_minutes,
 };
-use linli_domain::points::{AwardSource, Entry, PointsRule, award_for_activity};
+use linli_domain::points::{
+    AwardSource, Entry, PointsRule, award_for_activity, earns_for_activity,
+};
 use linli_domain::volunteer::VolunteerKind;
 use linli_persistence::activities::{self, ActivityRecord};
 use linli_persistence::tx::transaction;
@@ -108,7 +110,11 @@ pub fn award_attendees(
             .map(|r| served_minutes(&a.fields.schedule, &r.attendance))
             .unwrap_or(0);
         let volunteer = volunteers::get(conn, s.volunteer)?;
-        let amount = award_for_activity(&rule, volunteer.kind, minutes);
+        let amount = if earns_for_activity(volunteer.status) {
+            award_for_activity(&rule, volunteer.kind, minutes)
+        } else {
+            linli_domain::points::Points::ZERO
+        };
         let mut points = 0;
         if amount.is_positive() {
             let source = AwardSource::Activity {

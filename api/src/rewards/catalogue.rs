@@ -240,7 +240,7 @@ pub async fn update(
             .map(|d| line(&mut f, "description", Some(d), 500)),
     };
     if let Some(d) = body.stock_delta
-        && (d == 0 || d.abs() > 1_000_000)
+        && (d == 0 || d.unsigned_abs() > 1_000_000)
     {
         f.push(
             "stock_delta",

@@ -5,8 +5,8 @@
 
 use linli_domain::access::{Actor, RoleScope};
 use linli_domain::reward::{
-    RedeemError, RedemptionId, RedemptionStatus, RewardId, cancel as decide_cancel,
-    decide_redemption, fulfil as decide_fulfil,
+    RedeemError, RedemptionId, RewardId, cancel as decide_cancel, decide_redemption,
+    fulfil as decide_fulfil,
 };
 use linli_domain::text::Note;
 use linli_persistence::rewards::{self, NewRedemption, OrderFilter, RedemptionRecord};
@@ -141,12 +141,13 @@ pub async fn redeem(
         .await
 }
 
-/// An order the caller may act on: staff over its community, or its volunteer (`own`).
+/// An order the caller may act on: staff over its community, or its volunteer; with whether
+/// the caller is staff over it and whether it is their own.
 fn load_order(
     conn: &mut DbConnection,
     actor: &Actor,
     id: RedemptionId,
-) -> Result<(RedemptionRecord, bool), ApiError> {
+) -> Result<(RedemptionRecord, bool, bool), ApiError> {
     let r = match rewards::get_order(conn, id) {
         Ok(r) => r,
         Err(StoreError::NotFound) => return Err(not_found()),
@@ -157,7 +158,7 @@ fn load_order(
     if !staff && !own {
         return Err(not_found());
     }
-    Ok((r, staff))
+    Ok((r, staff, own))
 }
 
 fn transition_refused(e: linli_domain::reward::RedemptionError) -> ApiError {
@@ -178,23 +179,28 @@ pub async fn fulfil(
         .db
         .write(move |conn| {
             write_transaction(conn, |conn| {
-                let (r, staff) = load_order(conn, &actor, id)?;
+                let (r, staff, own) = load_order(conn, &actor, id)?;
                 if !staff {
                     return Err(ApiError::forbidden(
                         "redemption.forbidden",
                         Msg::new("只有社区工作人员可以兑付", "Only staff hand rewards over"),
                     ));
                 }
+                if own {
+                    // Staff who volunteer too do not hand rewards over to themselves.
+                    return Err(crate::volunteers::enrol::own_record());
+                }
                 decide_fulfil(r.status).map_err(transition_refused)?;
-                rewards::set_fulfilled(conn, id, actor.user_id, now).map_err(|e| match e {
-                    StoreError::Stale => transition_refused(
-                        linli_domain::reward::RedemptionError::InvalidTransition {
-                            from: RedemptionStatus::Cancelled,
-                            action: linli_domain::reward::RedemptionAction::Fulfil,
-                        },
-                    ),
-                    e => e.into(),
-                })?;
+                match rewards::set_fulfilled(conn, id, actor.user_id, now) {
+                    Ok(()) => {}
+                    // Someone else changed it since we read it: say what it is now.
+                    Err(StoreError::Stale) => {
+                        let now_status = rewards::get_order(conn, id)?.status;
+                        decide_fulfil(now_status).map_err(transition_refused)?;
+                        return Err(StoreError::Stale.into());
+                    }
+                    Err(e) => return Err(e.into()),
+                }
                 view_of(conn, id)
             })
         })
@@ -220,8 +226,8 @@ pub async fn cancel(
         .db
         .write(move |conn| {
             write_transaction(conn, |conn| {
-                let (r, staff) = load_order(conn, &actor, id)?;
-                if staff && reason.is_none() && !is_own(conn, &actor, &r)? {
+                let (r, staff, own) = load_order(conn, &actor, id)?;
+                if staff && reason.is_none() && !own {
                     let mut f = Fields::new();
                     f.push(
                         "reason",
@@ -236,17 +242,16 @@ pub async fn cancel(
                 let plan = decide_cancel(r.status, id, price).map_err(transition_refused)?;
                 // The volunteer's row first, as every change of their points.
                 volunteers::lock(conn, r.volunteer_id, now)?;
-                rewards::set_cancelled(conn, id, actor.user_id, reason.as_deref(), now).map_err(
-                    |e| match e {
-                        StoreError::Stale => transition_refused(
-                            linli_domain::reward::RedemptionError::InvalidTransition {
-                                from: RedemptionStatus::Fulfilled,
-                                action: linli_domain::reward::RedemptionAction::Cancel,
-                            },
-                        ),
-                        e => e.into(),
-                    },
-                )?;
+                match rewards::set_cancelled(conn, id, actor.user_id, reason.as_deref(), now) {
+                    Ok(()) => {}
+                    // Someone else changed it since we read it: say what it is now.
+                    Err(StoreError::Stale) => {
+                        let now_status = rewards::get_order(conn, id)?.status;
+                        decide_cancel(now_status, id, price).map_err(transition_refused)?;
+                        return Err(StoreError::Stale.into());
+                    }
+                    Err(e) => return Err(e.into()),
+                }
                 let rec = volunteers::append(
                     conn,
                     &NewEntry {
@@ -265,10 +270,6 @@ pub async fn cancel(
             })
         })
         .await
-}
-
-fn is_own(conn: &mut DbConnection, actor: &Actor, r: &RedemptionRecord) -> Result<bool, ApiError> {
-    Ok(volunteers::by_user(conn, actor.user_id)?.is_some_and(|v| v.id == r.volunteer_id))
 }
 
 /// Orders: staff see their communities', a volunteer their own (`mine`).

@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::extract::{Json, Query};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 use crate::volunteers::leaderboard::{
     LeaderboardParams, LeaderboardView, VolunteerStats, VolunteerStatsParams,
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(index)
         .service(show)
         .service(decide)
+        .service(update)
         .service(mine)
         .service(update_mine)
         .service(points)
@@ -85,7 +87,7 @@ pub async fn show(
 /// away), reinstate.
 #[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionBody, responses(
     (status = 200, body = VolunteerView),
-    (status = 403, description = "`volunteer.forbidden`", body = ErrorEnvelope),
+    (status = 403, description = "`volunteer.forbidden`, or their own record (`volunteer.own_record`)", body = ErrorEnvelope),
     (status = 404, body = ErrorEnvelope),
     (status = 409, description = "Not from this status (`volunteer.invalid_transition`)", body = ErrorEnvelope),
     (status = 422, description = "A reason is required to reject or suspend", body = ErrorEnvelope),
@@ -100,6 +102,23 @@ pub async fn decide(
     Ok(HttpResponse::Ok().json(enrol::decide(&state, auth.actor, VolunteerId(*id), body.0).await?))
 }
 
+/// Staff change a volunteer's kind (which sets their points multiplier) or skills.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = StaffProfilePatch, responses(
+    (status = 200, body = VolunteerView),
+    (status = 403, description = "`volunteer.forbidden`, or their own record (`volunteer.own_record`)", body = ErrorEnvelope),
+    (status = 404, body = ErrorEnvelope),
+    (status = 422, body = ErrorEnvelope),
+))]
+#[patch("/volunteers/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<i64>,
+    body: Json<StaffProfilePatch>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(enrol::update(&state, auth.actor, VolunteerId(*id), body.0).await?))
+}
+
 /// The caller's volunteer profile, with their balance.
 #[utoipa::path(tag = "volunteers", security(("bearer" = [])), responses(
     (status = 200, body = VolunteerView),
@@ -110,10 +129,11 @@ pub async fn mine(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse
     Ok(HttpResponse::Ok().json(enrol::mine(&state, auth.actor.user_id).await?))
 }
 
-/// Changes the caller's kind, skills or introduction.
+/// Changes the caller's introduction, or their skills while the application waits.
 #[utoipa::path(tag = "volunteers", security(("bearer" = [])), request_body = ProfilePatch, responses(
     (status = 200, body = VolunteerView),
     (status = 404, body = ErrorEnvelope),
+    (status = 409, description = "Skills after approval (`volunteer.skills_locked`)", body = ErrorEnvelope),
     (status = 422, body = ErrorEnvelope),
 ))]
 #[patch("/me/volunteer")]
@@ -158,22 +178,32 @@ pub async fn my_points(
 
 /// A staff correction of a volunteer's points, with a reason kept in the ledger for good; a
 /// debit beyond the balance is refused whole.
-#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AdjustBody, responses(
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = i64, Path),
+    ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1–255 visible ASCII characters, per staff member and volunteer")),
+    request_body = AdjustBody, responses(
     (status = 201, body = EntryView),
-    (status = 403, body = ErrorEnvelope),
     (status = 404, body = ErrorEnvelope),
     (status = 409, description = "More than the balance (`points.insufficient`)", body = ErrorEnvelope),
-    (status = 422, description = "Zero amount or no reason", body = ErrorEnvelope),
+    (status = 403, description = "`volunteer.forbidden`, or their own record (`volunteer.own_record`)", body = ErrorEnvelope),
+    (status = 422, description = "Zero amount, no reason, or a reused Idempotency-Key with another body", body = ErrorEnvelope),
 ))]
 #[post("/volunteers/{id}/points/adjustments")]
 pub async fn adjust(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<i64>,
+    key: IdempotencyKey,
     body: Json<AdjustBody>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created()
-        .json(ledger::adjust(&state, auth.actor, VolunteerId(*id), body.0).await?))
+    let (entry, replayed) = ledger::adjust(
+        &state,
+        auth.actor,
+        VolunteerId(*id),
+        body.0,
+        key.into_inner(),
+    )
+    .await?;
+    Ok(idempotency::created(entry, replayed))
 }
 
 /// A community's leaderboard (光荣榜): points earned and hours served by month (`2026-11`),

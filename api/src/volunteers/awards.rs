@@ -3,13 +3,13 @@
 //! nothing more).
 
 use chrono::{DateTime, Utc};
-use linli_domain::points::{AwardSource, Entry, award_for_request};
+use linli_domain::points::{AwardSource, Entry, award_for_request, earns_for_request};
 use linli_domain::request::{Assignee, EventKind, Transition};
 use linli_persistence::volunteers::{self, NewEntry};
-use linli_persistence::{DbConnection, StoreError};
+use linli_persistence::{DbConnection, StoreError, categories};
 
-/// Awards the rated request's volunteer, if the transition rated it and whoever resolved it is an
-/// active volunteer. Nothing for a dissatisfied rating.
+/// Awards the rated request's volunteer, if the transition rated it and the domain says they
+/// earn for it ([`earns_for_request`]). Nothing for a dissatisfied rating.
 pub fn for_rating(
     conn: &mut DbConnection,
     transition: &Transition,
@@ -22,17 +22,15 @@ pub fn for_rating(
     let Some(rating) = r.rating else {
         return Ok(());
     };
-    let handler = r.resolved_by.or(match r.assignee {
-        Some(Assignee::User(u)) => Some(u),
-        _ => None,
-    });
-    let Some(user) = handler else {
+    // Only a volunteer it was handed to by name can earn; the domain says whether they do.
+    let Some(Assignee::User(user)) = r.assignee else {
         return Ok(());
     };
     let Some(v) = volunteers::by_user(conn, user)? else {
         return Ok(());
     };
-    if !v.status.may_serve() {
+    let handler = categories::get(conn, r.category_id)?.default_handler;
+    if !earns_for_request(r, handler, user, v.status) {
         return Ok(());
     }
     let rule = volunteers::get_rule(conn, v.community_id)?;

@@ -7,12 +7,14 @@ use linli_domain::org::NodeKind;
 use linli_domain::text::Note;
 use linli_domain::volunteer::{Skills, VolunteerAction, VolunteerId, VolunteerStatus};
 use linli_domain::{OrgNodeId, UserId};
-use linli_persistence::tx::transaction;
+use linli_persistence::tx::{transaction, write_transaction};
 use linli_persistence::users::{self, RoleBinding};
 use linli_persistence::volunteers::{self, NewVolunteer, VolunteerRecord};
 use linli_persistence::{StoreError, org};
 
-use super::wire::{ApplyBody, DecisionBody, DecisionDto, ProfilePatch, SkillDto, VolunteerView};
+use super::wire::{
+    ApplyBody, DecisionBody, DecisionDto, ProfilePatch, SkillDto, StaffProfilePatch, VolunteerView,
+};
 use crate::error::{ApiError, Msg};
 use crate::state::AppState;
 use crate::validation::Fields;
@@ -32,6 +34,17 @@ pub fn forbidden() -> ApiError {
         Msg::new(
             "只有该社区的工作人员可以管理志愿者",
             "Only the community's staff manage its volunteers",
+        ),
+    )
+}
+
+/// 403 `volunteer.own_record`: staff acting on their own volunteer record.
+pub fn own_record() -> ApiError {
+    ApiError::forbidden(
+        "volunteer.own_record",
+        Msg::new(
+            "不能审批或调整自己的志愿者记录，请由其他工作人员办理",
+            "Staff do not decide on or adjust their own volunteer record",
         ),
     )
 }
@@ -82,6 +95,10 @@ pub fn load_managed(
         } else {
             not_found()
         });
+    }
+    // Staff who volunteer too do not approve themselves or credit their own points.
+    if v.user_id == actor.user_id {
+        return Err(own_record());
     }
     Ok(v)
 }
@@ -167,8 +184,10 @@ pub async fn decide(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let v = load_managed(conn, &actor, id)?;
-                volunteers::lock(conn, id, now)?;
+                load_managed(conn, &actor, id)?;
+                // Decide on the row as locked: two decisions at once take turns, and the second
+                // sees what the first did.
+                let v = volunteers::lock(conn, id, now)?;
                 let next = v.status.apply(action).map_err(|e| {
                     ApiError::conflict(
                         e.code(),
@@ -222,7 +241,7 @@ pub async fn mine(state: &AppState, user: UserId) -> Result<VolunteerView, ApiEr
         .await
 }
 
-/// A volunteer changes their own kind, skills or introduction.
+/// A volunteer changes their own introduction, or their skills while the application waits.
 pub async fn update_mine(
     state: &AppState,
     user: UserId,
@@ -236,13 +255,48 @@ pub async fn update_mine(
     state
         .db
         .write(move |conn| {
-            transaction(conn, |conn| {
+            write_transaction(conn, |conn| {
                 let v = volunteers::by_user(conn, user)?.ok_or_else(not_found)?;
-                let kind = body.kind.map(Into::into).unwrap_or(v.kind);
+                let v = volunteers::lock(conn, v.id, now)?;
+                if skills.is_some() && v.status != VolunteerStatus::Pending {
+                    return Err(ApiError::conflict(
+                        "volunteer.skills_locked",
+                        Msg::new(
+                            "审核通过后，特长由社区工作人员更新",
+                            "After approval, staff change a volunteer's skills",
+                        ),
+                    ));
+                }
                 let skills = skills.unwrap_or(v.skills);
                 let intro = new_intro.unwrap_or(v.intro);
-                volunteers::update_profile(conn, v.id, kind, &skills, intro.as_deref(), now)?;
+                volunteers::update_profile(conn, v.id, v.kind, &skills, intro.as_deref(), now)?;
                 Ok(volunteers::get(conn, v.id)?.into())
+            })
+        })
+        .await
+}
+
+/// Staff change a volunteer's kind or skills (not their own).
+pub async fn update(
+    state: &AppState,
+    actor: Actor,
+    id: VolunteerId,
+    body: StaffProfilePatch,
+) -> Result<VolunteerView, ApiError> {
+    let mut f = Fields::new();
+    let skills = body.skills.as_deref().map(|s| skills(&mut f, "skills", s));
+    f.finish()?;
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| {
+            write_transaction(conn, |conn| {
+                load_managed(conn, &actor, id)?;
+                let v = volunteers::lock(conn, id, now)?;
+                let kind = body.kind.map(Into::into).unwrap_or(v.kind);
+                let skills = skills.unwrap_or(v.skills);
+                volunteers::update_profile(conn, id, kind, &skills, v.intro.as_deref(), now)?;
+                Ok(volunteers::get(conn, id)?.into())
             })
         })
         .await

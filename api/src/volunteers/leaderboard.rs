@@ -176,7 +176,7 @@ pub struct KindFigures {
     pub suspended: i64,
 }
 
-/// Volunteer figures for a node.
+/// Volunteer figures for a node: counts by kind, points, hours and activity participation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VolunteerStats {
     /// The node.
@@ -191,6 +191,14 @@ pub struct VolunteerStats {
     pub points_awarded: i64,
     /// Hours served in all (from activity awards), to one decimal.
     pub hours_served: f64,
+    /// Activities held (finished).
+    pub activities_held: i64,
+    /// Activities published or under way.
+    pub activities_open: i64,
+    /// Attendances at held activities.
+    pub attendances: i64,
+    /// Volunteers who attended at least one activity.
+    pub volunteers_attending: i64,
     /// When these figures were read.
     pub as_of: DateTime<Utc>,
 }
@@ -244,7 +252,12 @@ pub async fn stats(
                 })
                 .collect();
             let awards = volunteers::awards_between(conn, &node.path, None, None)?;
+            let p = linli_persistence::activities::participation(conn, &node.path)?;
             Ok(VolunteerStats {
+                activities_held: p.held,
+                activities_open: p.open,
+                attendances: p.attendances,
+                volunteers_attending: p.volunteers,
                 node_id: node.id.0,
                 node_name: node.name,
                 active: by_kind.iter().map(|k| k.active).sum(),

@@ -84,7 +84,8 @@ pub async fn adjust(
     actor: Actor,
     id: VolunteerId,
     body: AdjustBody,
-) -> Result<EntryView, ApiError> {
+    key: Option<String>,
+) -> Result<(EntryView, bool), ApiError> {
     let entry = Entry::adjustment(Points(body.amount), body.reason.trim()).map_err(|e| {
         let field = if matches!(e, linli_domain::points::EntryError::Reason(_)) {
             "reason"
@@ -100,7 +101,7 @@ pub async fn adjust(
         );
         f.finish().expect_err("one error")
     })?;
-    if body.amount.abs() > 1_000_000 {
+    if body.amount.unsigned_abs() > 1_000_000 {
         let mut f = crate::validation::Fields::new();
         f.push(
             "amount",
@@ -112,12 +113,29 @@ pub async fn adjust(
     }
     let now = state.clock.now();
     let by = actor.user_id;
+    // A staff member's retry key, per volunteer and staff member: the ledger's unique key.
+    let key = key.map(|k| format!("adjustment:{id}:{by}:{k}"));
+    let entry = match &key {
+        Some(k) => entry.keyed(k.clone()),
+        None => entry,
+    };
     state
         .db
         .write(move |conn| {
             write_transaction(conn, |conn| {
                 load_managed(conn, &actor, id)?;
                 let v = volunteers::lock(conn, id, now)?;
+                // Under the lock: a retry finds the first, or its twin waits and then finds it.
+                if let Some(k) = &key
+                    && let Some(first) = volunteers::find_entry(conn, k)?
+                {
+                    if first.entry.amount() != entry.amount()
+                        || first.entry.reason() != entry.reason()
+                    {
+                        return Err(crate::idempotency::key_reused());
+                    }
+                    return Ok((first.into(), true));
+                }
                 apply(v.balance, &entry).map_err(|e| ledger_error(&e))?;
                 let rec = volunteers::append(
                     conn,
@@ -130,13 +148,15 @@ pub async fn adjust(
                     },
                     now,
                 )?;
-                Ok(rec.into())
+                Ok((rec.into(), false))
             })
         })
         .await
 }
 
-/// Recomputes every balance under the nodes the caller administers from the ledger.
+/// Recomputes every balance under the nodes the caller administers from the ledger. A balance
+/// that looks off in the first (unlocked) pass is checked again under the volunteer's lock, so an
+/// entry landing between two reads is not reported.
 pub async fn check(state: &AppState, actor: Actor) -> Result<BalanceCheckView, ApiError> {
     let managed: Vec<_> = actor
         .roles
@@ -150,35 +170,51 @@ pub async fn check(state: &AppState, actor: Actor) -> Result<BalanceCheckView, A
     if managed.is_empty() {
         return Err(super::enrol::forbidden());
     }
-    state
+    let (checked, suspects) = state
         .db
         .read(move |conn| {
-            let checks = volunteers::balance_checks(conn)?;
             let mut checked = 0;
-            let mut mismatches = Vec::new();
-            for c in checks {
+            let mut suspects = Vec::new();
+            for c in volunteers::balance_checks(conn)? {
                 if !managed.iter().any(|p| p.contains(&c.community_path)) {
                     continue;
                 }
                 checked += 1;
                 if c.cached != c.summed {
-                    tracing::error!(
-                        volunteer = c.volunteer.0,
-                        cached = c.cached.get(),
-                        summed = c.summed.get(),
-                        "a points balance is not its ledger's sum"
-                    );
-                    mismatches.push(BalanceMismatchView {
-                        volunteer_id: c.volunteer.0,
-                        cached: c.cached.get(),
-                        summed: c.summed.get(),
-                    });
+                    suspects.push(c.volunteer);
                 }
             }
-            Ok(BalanceCheckView {
-                checked,
-                mismatches,
-            })
+            Ok((checked, suspects))
         })
-        .await
+        .await?;
+    let now = state.clock.now();
+    let mut mismatches = Vec::new();
+    for id in suspects {
+        let c = state
+            .db
+            .write(move |conn| {
+                write_transaction(conn, |conn| {
+                    volunteers::lock(conn, id, now)?;
+                    Ok(volunteers::balance_check_of(conn, id)?)
+                })
+            })
+            .await?;
+        if c.cached != c.summed {
+            tracing::error!(
+                volunteer = c.volunteer.0,
+                cached = c.cached.get(),
+                summed = c.summed.get(),
+                "a points balance is not its ledger's sum"
+            );
+            mismatches.push(BalanceMismatchView {
+                volunteer_id: c.volunteer.0,
+                cached: c.cached.get(),
+                summed: c.summed.get(),
+            });
+        }
+    }
+    Ok(BalanceCheckView {
+        checked,
+        mismatches,
+    })
 }

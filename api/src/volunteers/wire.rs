@@ -91,16 +91,27 @@ pub struct ApplyBody {
     pub intro: Option<String>,
 }
 
-/// What a volunteer changes of their own profile.
+/// What a volunteer changes of their own profile: the introduction always; skills only while
+/// the application waits (after approval, staff change them: they open activities that ask for
+/// a skill).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {
+    /// What they can do (at least one); only while pending.
+    pub skills: Option<Vec<SkillDto>>,
+    /// About themselves; empty clears it.
+    pub intro: Option<String>,
+}
+
+/// What staff change of a volunteer: their kind (which sets their points multiplier) and the
+/// skills staff vouch for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffProfilePatch {
     /// What kind of volunteer.
     pub kind: Option<VolunteerKindDto>,
     /// What they can do (at least one).
     pub skills: Option<Vec<SkillDto>>,
-    /// About themselves; empty clears it.
-    pub intro: Option<String>,
 }
 
 /// What staff decide.

@@ -143,6 +143,15 @@ impl Entry {
         })
     }
 
+    /// This adjustment under `key` (a staff member's retry key), so a retried correction is
+    /// applied once; other kinds keep the key they were made with.
+    pub fn keyed(mut self, key: String) -> Entry {
+        if self.kind == EntryKind::Adjustment {
+            self.key = Some(key);
+        }
+        self
+    }
+
     /// Expiry of `amount` (> 0) points, debited; `key` names the expiry run so it happens once.
     pub fn expiry(amount: Points, key: String) -> Result<Entry, EntryError> {
         let amount = positive(EntryKind::Expiry, amount)?;

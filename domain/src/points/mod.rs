@@ -9,12 +9,14 @@
 //! - Leaderboards: [`LeaderboardPeriod`] and [`rank`].
 
 mod amount;
+mod eligibility;
 mod leaderboard;
 mod ledger;
 mod rule;
 mod source;
 
 pub use amount::Points;
+pub use eligibility::{earns_for_activity, earns_for_request};
 pub use leaderboard::{LeaderRow, LeaderboardPeriod, PeriodParseError, Ranked, rank};
 pub use ledger::{
     BalanceMismatch, Entry, EntryError, EntryKind, Ledger, LedgerError, apply, balance_of, verify,

@@ -356,6 +356,98 @@ async fn staff_adjust_points_with_a_reason_never_below_zero(backend: Backend) {
     app.get(&format!("/api/v1/volunteers/{id}/points"), &other)
         .await
         .expect(404);
+    // A retried correction under one key is one entry; the same key with another body is not a
+    // retry.
+    let send = |body: Value| {
+        let (app, staff, path) = (&app, &staff, &path);
+        async move {
+            let res = app
+                .client
+                .post(app.url(path))
+                .bearer_auth(staff)
+                .header("Idempotency-Key", "fix-42")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let replayed = res.headers().contains_key("idempotent-replayed");
+            (res.status().as_u16(), replayed)
+        }
+    };
+    let body = json!({"amount": 12, "reason": "补记义诊积分"});
+    let answers = join_all((0..4).map(|_| send(body.clone()))).await;
+    assert!(answers.iter().all(|(s, _)| *s == 201), "{answers:?}");
+    assert_eq!(answers.iter().filter(|(_, r)| !r).count(), 1);
+    assert_eq!(
+        send(json!({"amount": 13, "reason": "补记义诊积分"}))
+            .await
+            .0,
+        422
+    );
+    let ledger = app
+        .get(&format!("/api/v1/volunteers/{id}/points"), &staff)
+        .await;
+    assert_eq!(ledger.expect(200)["balance"], 12);
+
+    // Staff who volunteer too neither approve themselves nor credit their own points.
+    let (_, _, community) = crate::org::demo_ids(&app).await;
+    let mine = app
+        .post(
+            "/api/v1/volunteers",
+            &staff,
+            json!({"community_id": community, "kind": "serving_party_member", "skills": ["legal"]}),
+        )
+        .await;
+    let mine = mine.expect(201)["id"].as_i64().unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{mine}/decision"),
+            &staff,
+            json!({"decision": "approve"}),
+        )
+        .await;
+    res.expect(403);
+    assert_eq!(res.code(), "volunteer.own_record");
+    let res = app
+        .post(
+            &format!("/api/v1/volunteers/{mine}/points/adjustments"),
+            &staff,
+            json!({"amount": 1000, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(res.code(), "volunteer.own_record");
+
+    // After approval a volunteer's skills are staff's to change; the kind too.
+    let res = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me/volunteer",
+            Some(&me),
+            Some(json!({"skills": ["medical"]})),
+        )
+        .await;
+    res.expect(409);
+    assert_eq!(res.code(), "volunteer.skills_locked");
+    let res = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me/volunteer",
+            Some(&me),
+            Some(json!({"intro": "会修水电"})),
+        )
+        .await;
+    assert_eq!(res.expect(200)["intro"], "会修水电");
+    let res = app
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/volunteers/{id}"),
+            Some(&staff),
+            Some(json!({"kind": "veteran", "skills": ["repairs", "medical"]})),
+        )
+        .await;
+    let res = res.expect(200);
+    assert_eq!(res["kind"], "veteran");
+    assert_eq!(res["skills"], json!(["medical", "repairs"]));
     assert!(balances_match_the_ledger(&app, &staff).await >= 2);
 }
 
@@ -429,6 +521,13 @@ async fn the_demo_has_107_volunteers_a_catalogue_and_orders(backend: Backend) {
     let figures = app.get("/api/v1/stats/volunteers", &staff).await;
     let figures = figures.expect(200).clone();
     assert_eq!(figures["active"], 107, "{figures:#}");
+    assert_eq!(figures["activities_held"], 6);
+    assert_eq!(figures["activities_open"], 2);
+    assert!(
+        figures["attendances"].as_i64().unwrap() >= 50,
+        "{figures:#}"
+    );
+    assert!(figures["volunteers_attending"].as_i64().unwrap() >= 20);
     let by_kind: Vec<(String, i64)> = figures["by_kind"]
         .as_array()
         .unwrap()

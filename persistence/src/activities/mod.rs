@@ -7,6 +7,7 @@
 //! waiting list are counted after the lock, so they stay true until the transaction ends.
 
 mod attendance;
+mod participation;
 mod record;
 mod signups;
 
@@ -14,6 +15,7 @@ pub use attendance::{
     AttendanceRecord, attendance_of, correct, get_attendance, record_check_in, record_check_out,
     set_result,
 };
+pub use participation::{Participation, participation};
 pub use record::{
     ActivityFields, ActivityFilter, ActivityRecord, NewActivity, PartnerOrg, counts, create,
     find_idempotent, get, list, lock, set_status, update_fields,

@@ -206,6 +206,28 @@ pub struct BalanceCheck {
     pub summed: Points,
 }
 
+/// One volunteer's cached balance and ledger sum. Under the volunteer's lock ([`super::lock`])
+/// no entry can land between the two reads.
+pub fn balance_check_of(
+    conn: &mut DbConnection,
+    volunteer: VolunteerId,
+) -> Result<BalanceCheck, StoreError> {
+    let (path, balance): (String, i64) = v::table
+        .find(volunteer.0)
+        .select((v::community_path, v::balance))
+        .get_result(conn)?;
+    let amounts: Vec<i64> = pe::table
+        .filter(pe::volunteer_id.eq(volunteer.0))
+        .select(pe::amount)
+        .load(conn)?;
+    Ok(BalanceCheck {
+        volunteer,
+        community_path: linli_domain::org::NodePath::parse(&path).map_err(corrupt)?,
+        cached: Points(balance),
+        summed: linli_domain::points::balance_of(amounts.into_iter().map(Points)),
+    })
+}
+
 /// Every volunteer's cached balance and ledger sum (volunteers without entries sum to zero).
 pub fn balance_checks(conn: &mut DbConnection) -> Result<Vec<BalanceCheck>, StoreError> {
     let cached: Vec<(i64, String, i64)> = v::table

@@ -11,8 +11,8 @@ mod profile;
 mod rules;
 
 pub use ledger::{
-    AwardRow, BalanceCheck, EntryRecord, NewEntry, append, awards_between, balance_checks,
-    entries_of, find_entry,
+    AwardRow, BalanceCheck, EntryRecord, NewEntry, append, awards_between, balance_check_of,
+    balance_checks, entries_of, find_entry,
 };
 pub use profile::{
     NewVolunteer, VolunteerFilter, VolunteerRecord, by_user, count_by_kind, create, get, list,
