@@ -68,3 +68,26 @@ pub fn visible_node(
     }
     Ok(node)
 }
+
+/// The node figures for staff are asked for: the one named, or the widest the caller
+/// administers; refused unless they administer it.
+pub fn administered_node(
+    conn: &mut DbConnection,
+    actor: &linli_domain::access::Actor,
+    asked: Option<i64>,
+) -> Result<org::OrgNode, ApiError> {
+    let node = match asked {
+        Some(id) => node(conn, id)?,
+        None => {
+            let top = actor
+                .administered()
+                .min_by_key(|p| p.ids().len())
+                .ok_or_else(forbidden)?;
+            org::get_node(conn, top.node_id())?
+        }
+    };
+    if !actor.administers(&node.path) {
+        return Err(forbidden());
+    }
+    Ok(node)
+}

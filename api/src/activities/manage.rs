@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use linli_domain::OrgNodeId;
-use linli_domain::access::{Actor, RoleKind, RoleScope};
+use linli_domain::access::{Actor, RoleKind};
 use linli_domain::activity::{
     ActivityAction, ActivityId, ActivityStatus, Capacity, CapacityError, Schedule, ScheduleError,
     decide, promotions,
@@ -435,15 +435,7 @@ pub async fn list(
     state
         .db
         .read(move |conn| {
-            let managed: Vec<_> = actor
-                .roles
-                .iter()
-                .filter(|r| r.kind.is_admin())
-                .filter_map(|r| match &r.scope {
-                    RoleScope::Node(p) => Some(p.clone()),
-                    _ => None,
-                })
-                .collect();
+            let managed: Vec<_> = actor.administered().cloned().collect();
             let visible_in: Vec<_> = volunteers::by_user(conn, actor.user_id)?
                 .map(|v| v.community_path)
                 .into_iter()

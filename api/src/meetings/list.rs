@@ -66,15 +66,7 @@ pub async fn list(state: &AppState, actor: Actor, p: ListParams) -> Result<Meeti
                     Err(e) => return Err(e.into()),
                 },
             };
-            let managed = actor
-                .roles
-                .iter()
-                .filter(|r| r.kind.is_admin())
-                .filter_map(|r| match &r.scope {
-                    linli_domain::access::RoleScope::Node(p) => Some(p.clone()),
-                    _ => None,
-                })
-                .collect();
+            let managed = actor.administered().cloned().collect();
             let filter = ListFilter {
                 managed,
                 involving: Some(actor.user_id),

@@ -2,9 +2,9 @@
 //! local days (meetings counted by when they start).
 
 use chrono::NaiveDate;
-use linli_domain::access::{Actor, RoleScope};
+use linli_domain::access::Actor;
 use linli_domain::meeting::{MeetingRates, meeting_rates};
-use linli_persistence::{meetings, org};
+use linli_persistence::meetings;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -98,25 +98,7 @@ pub async fn meeting_stats(
     state
         .db
         .read(move |conn| {
-            let node = match p.node {
-                Some(id) => stats_scope::node(conn, id)?,
-                None => {
-                    let top = actor
-                        .roles
-                        .iter()
-                        .filter(|r| r.kind.is_admin())
-                        .filter_map(|r| match &r.scope {
-                            RoleScope::Node(p) => Some(p),
-                            _ => None,
-                        })
-                        .min_by_key(|p| p.ids().len())
-                        .ok_or_else(stats_scope::forbidden)?;
-                    org::get_node(conn, top.node_id())?
-                }
-            };
-            if !actor.administers(&node.path) {
-                return Err(stats_scope::forbidden());
-            }
+            let node = stats_scope::administered_node(conn, &actor, p.node)?;
             let rows = meetings::stat_rows(conn, &node.path, from, before)?;
             Ok(MeetingStatsResponse {
                 node_id: node.id.0,

@@ -2,7 +2,7 @@
 //! community browse what is offered.
 
 use linli_domain::OrgNodeId;
-use linli_domain::access::{Actor, RoleScope};
+use linli_domain::access::Actor;
 use linli_domain::org::{NodeKind, NodePath};
 use linli_domain::reward::{
     PerPersonLimit, Price, Reward, RewardError, RewardId, RewardName, Stock, Validity,
@@ -68,15 +68,7 @@ fn line(f: &mut Fields, field: &str, given: Option<&str>, max: usize) -> Option<
 /// The communities a caller browses: the one of their volunteer profile, and those under the
 /// nodes they administer.
 fn seen_paths(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<NodePath>, ApiError> {
-    let mut paths: Vec<NodePath> = actor
-        .roles
-        .iter()
-        .filter(|r| r.kind.is_admin())
-        .filter_map(|r| match &r.scope {
-            RoleScope::Node(p) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
+    let mut paths: Vec<NodePath> = actor.administered().cloned().collect();
     if let Some(v) = volunteers::by_user(conn, actor.user_id)?
         && v.status.may_serve()
     {

@@ -3,7 +3,7 @@
 //! order and debits the ledger. Fulfilling hands it over; cancelling a pending order refunds the
 //! points (once: the refund's key is unique) and puts the unit back.
 
-use linli_domain::access::{Actor, RoleScope};
+use linli_domain::access::Actor;
 use linli_domain::reward::{
     RedeemError, RedemptionId, RewardId, cancel as decide_cancel, decide_redemption,
     fulfil as decide_fulfil,
@@ -288,15 +288,7 @@ pub async fn list(
                 under: if mine {
                     Vec::new()
                 } else {
-                    actor
-                        .roles
-                        .iter()
-                        .filter(|r| r.kind.is_admin())
-                        .filter_map(|r| match &r.scope {
-                            RoleScope::Node(p) => Some(p.clone()),
-                            _ => None,
-                        })
-                        .collect()
+                    actor.administered().cloned().collect()
                 },
                 volunteer: if mine { me.map(|v| v.id) } else { None },
                 status: p.status.map(Into::into),

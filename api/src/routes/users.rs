@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use linli_domain::access::admin::{
     GrantError, RoleSite, check_grant, check_revoke, manages_user, sees_user,
 };
-use linli_domain::access::{Actor, RoleKind, RoleScope};
+use linli_domain::access::{Actor, RoleKind};
 use linli_domain::org::{NodeKind, NodePath};
 use linli_domain::text::PhoneNumber;
 use linli_domain::{OrgNodeId, PropertyCompanyId, UserId};
@@ -546,15 +546,7 @@ pub async fn list_users(
     };
     f.finish()?;
     let actor = auth.actor;
-    let Some(first_admin) = actor
-        .roles
-        .iter()
-        .filter(|r| r.kind.is_admin())
-        .find_map(|r| match &r.scope {
-            RoleScope::Node(p) => Some(p.clone()),
-            _ => None,
-        })
-    else {
+    let Some(first_admin) = actor.administered().next().cloned() else {
         return Err(user_forbidden());
     };
     let node_id = q.node_id.map(OrgNodeId);

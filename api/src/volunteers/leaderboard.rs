@@ -213,25 +213,7 @@ pub async fn stats(
     state
         .db
         .read(move |conn| {
-            let node = match p.node {
-                Some(id) => stats_scope::node(conn, id)?,
-                None => {
-                    let top = actor
-                        .roles
-                        .iter()
-                        .filter(|r| r.kind.is_admin())
-                        .filter_map(|r| match &r.scope {
-                            linli_domain::access::RoleScope::Node(p) => Some(p),
-                            _ => None,
-                        })
-                        .min_by_key(|p| p.ids().len())
-                        .ok_or_else(stats_scope::forbidden)?;
-                    org::get_node(conn, top.node_id())?
-                }
-            };
-            if !actor.administers(&node.path) {
-                return Err(stats_scope::forbidden());
-            }
+            let node = stats_scope::administered_node(conn, &actor, p.node)?;
             let counts = volunteers::count_by_kind(conn, &node.path)?;
             let by_kind: Vec<KindFigures> = VolunteerKind::ALL
                 .iter()

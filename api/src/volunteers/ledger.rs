@@ -1,7 +1,7 @@
 //! The points ledger over HTTP: a volunteer's balance and entries, staff adjustments (with a
 //! reason, never below zero), and a check that every balance is its ledger's sum.
 
-use linli_domain::access::{Actor, RoleScope};
+use linli_domain::access::Actor;
 use linli_domain::points::{Entry, LedgerError, Points, apply};
 use linli_domain::volunteer::VolunteerId;
 use linli_persistence::StoreError;
@@ -158,15 +158,7 @@ pub async fn adjust(
 /// that looks off in the first (unlocked) pass is checked again under the volunteer's lock, so an
 /// entry landing between two reads is not reported.
 pub async fn check(state: &AppState, actor: Actor) -> Result<BalanceCheckView, ApiError> {
-    let managed: Vec<_> = actor
-        .roles
-        .iter()
-        .filter(|r| r.kind.is_admin())
-        .filter_map(|r| match &r.scope {
-            RoleScope::Node(p) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
+    let managed: Vec<_> = actor.administered().cloned().collect();
     if managed.is_empty() {
         return Err(super::enrol::forbidden());
     }

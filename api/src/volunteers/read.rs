@@ -2,7 +2,7 @@
 //! keep of theirs.
 
 use linli_domain::OrgNodeId;
-use linli_domain::access::{Actor, RoleScope};
+use linli_domain::access::Actor;
 use linli_domain::volunteer::VolunteerId;
 use linli_persistence::volunteers::{self, VolunteerFilter};
 use linli_persistence::{StoreError, org};
@@ -44,15 +44,7 @@ pub async fn list(
     state
         .db
         .read(move |conn| {
-            let managed: Vec<_> = actor
-                .roles
-                .iter()
-                .filter(|r| r.kind.is_admin())
-                .filter_map(|r| match &r.scope {
-                    RoleScope::Node(p) => Some(p.clone()),
-                    _ => None,
-                })
-                .collect();
+            let managed: Vec<_> = actor.administered().cloned().collect();
             let under = match p.node {
                 None => managed,
                 Some(n) => match org::get_node(conn, OrgNodeId(n)) {

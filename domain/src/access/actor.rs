@@ -53,11 +53,49 @@ impl Actor {
         })
     }
 
+    /// The nodes the actor administers (their staff roles bound to a node), as paths.
+    pub fn administered(&self) -> impl Iterator<Item = &NodePath> {
+        self.roles.iter().filter_map(|r| match &r.scope {
+            RoleScope::Node(p) if r.kind.is_admin() => Some(p),
+            _ => None,
+        })
+    }
+
     /// The node paths of the roles the actor holds of `kind`.
     pub fn paths_of(&self, kind: RoleKind) -> impl Iterator<Item = &NodePath> {
         self.roles.iter().filter_map(move |r| match &r.scope {
             RoleScope::Node(p) if r.kind == kind => Some(p),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OrgNodeId;
+
+    #[test]
+    fn the_administered_nodes_are_the_staff_roles_bound_to_a_node() {
+        let community = NodePath::root(OrgNodeId(1)).child(OrgNodeId(2));
+        let grid = community.child(OrgNodeId(3));
+        let actor = Actor {
+            user_id: UserId(9),
+            roles: vec![
+                RoleGrant {
+                    kind: RoleKind::GridWorker,
+                    scope: RoleScope::Node(grid),
+                },
+                RoleGrant {
+                    kind: RoleKind::CommunityStaff,
+                    scope: RoleScope::Node(community.clone()),
+                },
+                RoleGrant {
+                    kind: RoleKind::Resident,
+                    scope: RoleScope::Unbound,
+                },
+            ],
+        };
+        assert_eq!(actor.administered().collect::<Vec<_>>(), vec![&community]);
     }
 }
