@@ -45,6 +45,16 @@ fn shape_error(path: String, e: &serde_json::Error) -> ApiError {
     ApiError::validation(vec![FieldError::new(field, code, Msg::new(zh, en))])
 }
 
+/// A field that is present, even as `null` (`Some(None)`), as against absent (`None`, by
+/// `#[serde(default)]`): a patch tells "clear it" from "leave it".
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize<'de>>::deserialize(d).map(Some)
+}
+
 /// Parses a JSON body, naming the field on error.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);

@@ -9,6 +9,7 @@ pub mod butlers;
 pub mod cache;
 pub mod cli;
 pub mod clock;
+pub mod community;
 pub mod config;
 pub mod content;
 pub mod crypto;

@@ -27,6 +27,18 @@ pub fn page(
     limit: Option<i64>,
 ) -> Result<(Option<i64>, i64), ApiError> {
     let mut f = Fields::new();
+    let checked = page_into(&mut f, prefix, cursor, limit);
+    f.finish()?;
+    Ok(checked)
+}
+
+/// [`page`], with its errors added to `f` beside the caller's other fields.
+pub fn page_into(
+    f: &mut Fields,
+    prefix: &str,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> (Option<i64>, i64) {
     let limit = limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         f.push(
@@ -46,8 +58,7 @@ pub fn page(
             id
         }
     };
-    f.finish()?;
-    Ok((at, limit))
+    (at, limit)
 }
 
 /// The next page's cursor: after the last of `ids` when one more row than `limit` was read.

@@ -25,6 +25,9 @@ use super::{load_managed, view};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The reason recorded when the finish signs out someone who never checked out.
+pub const AUTO_SIGN_OUT: &str = "未签退，结束时按活动结束时间签退";
+
 /// The rule an activity's awards follow: the community's, with the activity's own amounts.
 fn rule_for(conn: &mut DbConnection, a: &ActivityRecord) -> Result<PointsRule, ApiError> {
     let base = volunteers::get_rule(conn, a.community_id)?;
@@ -104,7 +107,29 @@ pub fn award_attendees(
         .collect();
     confirmed.sort_by_key(|s| s.volunteer);
     for s in confirmed {
-        let att = activities::get_attendance(conn, id, s.volunteer)?;
+        let mut att = activities::get_attendance(conn, id, s.volunteer)?;
+        // Checked in and never out (a phone gone flat, a hurried goodbye): signed out when the
+        // activity ended (or now, if it ends early), as a correction the attendance shows, so
+        // their hours are not lost and nobody is credited past the end.
+        if let Some(r) = &att
+            && let (Some(checked_in), None) =
+                (r.attendance.checked_in_at, r.attendance.checked_out_at)
+        {
+            let out = a.fields.schedule.ends_at().min(now).max(checked_in);
+            activities::correct(
+                conn,
+                id,
+                s.volunteer,
+                &linli_domain::activity::Attendance {
+                    checked_in_at: Some(checked_in),
+                    checked_out_at: Some(out),
+                },
+                by,
+                AUTO_SIGN_OUT,
+                now,
+            )?;
+            att = activities::get_attendance(conn, id, s.volunteer)?;
+        }
         let minutes = att
             .as_ref()
             .map(|r| served_minutes(&a.fields.schedule, &r.attendance))

@@ -1,8 +1,6 @@
 //! Staff's side of an activity: creating a draft, editing it at the version read, publishing,
 //! starting and cancelling it; and the lists and views everyone reads.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use linli_domain::OrgNodeId;
 use linli_domain::access::{Actor, RoleKind};
@@ -11,7 +9,6 @@ use linli_domain::activity::{
     decide, promotions,
 };
 use linli_domain::meeting::Title;
-use linli_domain::org::NodeKind;
 use linli_domain::points::PointsRule;
 use linli_domain::text::Note;
 use linli_domain::volunteer::Skills;
@@ -19,7 +16,7 @@ use linli_persistence::activities::{
     self, ActivityFields, ActivityFilter, ActivityRecord, NewActivity, PartnerOrg,
 };
 use linli_persistence::tx::transaction;
-use linli_persistence::{StoreError, org, volunteers};
+use linli_persistence::{StoreError, volunteers};
 
 use super::errors::{forbidden, version_conflict};
 use super::wire::{
@@ -204,16 +201,12 @@ pub async fn create(
                         }
                     }
                 };
-                let node = match org::get_node(conn, community_id) {
-                    Ok(n) if n.kind == NodeKind::Community => n,
-                    Ok(_) | Err(StoreError::NotFound) => {
-                        return Err(ApiError::unprocessable(
-                            "activity.unknown_community",
-                            Msg::new("社区不存在", "No such community"),
-                        ));
-                    }
-                    Err(e) => return Err(e.into()),
-                };
+                let node = crate::community::find(conn, community_id)?.ok_or_else(|| {
+                    ApiError::unprocessable(
+                        "activity.unknown_community",
+                        Msg::new("社区不存在", "No such community"),
+                    )
+                })?;
                 if !actor.administers(&node.path) {
                     return Err(forbidden());
                 }
@@ -384,16 +377,6 @@ pub async fn get(state: &AppState, actor: Actor, id: ActivityId) -> Result<Activ
     state.db.read(move |conn| view(conn, id, &actor)).await
 }
 
-fn encode_cursor(id: ActivityId) -> String {
-    URL_SAFE_NO_PAD.encode(format!("a:{}", id.0))
-}
-
-fn decode_cursor(s: &str) -> Option<ActivityId> {
-    let raw = URL_SAFE_NO_PAD.decode(s).ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    text.strip_prefix("a:")?.parse().ok().map(ActivityId)
-}
-
 /// A page of the activities the caller sees: all under the nodes they administer, and the
 /// published (and later) ones of the community they volunteer in.
 pub async fn list(
@@ -402,25 +385,8 @@ pub async fn list(
     p: ActivityListParams,
 ) -> Result<ActivityPage, ApiError> {
     let mut f = Fields::new();
-    let limit = p.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        f.push(
-            "limit",
-            "out_of_range",
-            "limit 应为 1 到 100",
-            "limit must be 1 to 100",
-        );
-    }
-    let before = match p.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => {
-            let id = decode_cursor(c);
-            if id.is_none() {
-                f.push("cursor", "invalid", "分页游标无效", "Invalid cursor");
-            }
-            id
-        }
-    };
+    let (before, limit) = crate::paging::page_into(&mut f, "a", p.cursor.as_deref(), p.limit);
+    let before = before.map(ActivityId);
     if let (Some(from), Some(to)) = (p.from, p.to)
         && from > to
     {
@@ -454,7 +420,7 @@ pub async fn list(
             let ids: Vec<_> = rows.iter().map(|a| a.id).collect();
             let counts = activities::counts(conn, &ids)?;
             let next_cursor = more
-                .then(|| rows.last().map(|a| encode_cursor(a.id)))
+                .then(|| rows.last().map(|a| crate::paging::cursor("a", a.id.0)))
                 .flatten();
             Ok(ActivityPage {
                 items: rows
@@ -472,19 +438,4 @@ pub async fn list(
             })
         })
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        assert_eq!(
-            decode_cursor(&encode_cursor(ActivityId(42))),
-            Some(ActivityId(42))
-        );
-        assert_eq!(decode_cursor("garbage!"), None);
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("m:1")), None);
-    }
 }

@@ -321,25 +321,15 @@ pub struct ResidentPatch {
     /// New relation to the head.
     pub relation: Option<RelationDto>,
     /// New birth year; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<i32>, example = 1948)]
     pub birth_year: Option<Option<i32>>,
     /// New phone; `null` (or "") clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, example = "13812345678")]
     pub phone: Option<Option<String>>,
     /// The resident's account; `null` unlinks it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<i64>)]
     pub user_id: Option<Option<i64>>,
-}
-
-/// A field that is present, even as `null` (`Some(None)`), as against absent (`None`, by
-/// `#[serde(default)]`): a patch tells "clear it" from "leave it".
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }

@@ -3,7 +3,7 @@
 
 use linli_domain::OrgNodeId;
 use linli_domain::access::Actor;
-use linli_domain::org::{NodeKind, NodePath};
+use linli_domain::org::NodePath;
 use linli_domain::reward::{
     PerPersonLimit, Price, Reward, RewardError, RewardId, RewardName, Stock, Validity,
 };
@@ -132,20 +132,8 @@ pub async fn create(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let community = match org::get_node(conn, OrgNodeId(body.community_id)) {
-                    Ok(n) if n.kind == NodeKind::Community => n,
-                    Ok(_) | Err(StoreError::NotFound) => {
-                        let mut f = Fields::new();
-                        f.push(
-                            "community_id",
-                            "not_found",
-                            "社区不存在",
-                            "No such community",
-                        );
-                        return Err(f.finish().expect_err("one error"));
-                    }
-                    Err(e) => return Err(e.into()),
-                };
+                let community =
+                    crate::community::named_in(conn, body.community_id, "community_id")?;
                 if !actor.administers(&community.path) {
                     return Err(forbidden());
                 }
@@ -223,13 +211,18 @@ pub async fn update(
         stock_delta: body.stock_delta,
         per_person_limit: body
             .per_person_limit
-            .map(|n| term(&mut f, "per_person_limit", PerPersonLimit::new(n))),
+            .map(|l| l.and_then(|n| term(&mut f, "per_person_limit", PerPersonLimit::new(n)))),
+        // Checked against the window as stored, below.
         validity: None,
         active: body.active,
         description: body
             .description
-            .as_deref()
-            .map(|d| line(&mut f, "description", Some(d), 500)),
+            .as_ref()
+            .map(|d| line(&mut f, "description", d.as_deref(), 500)),
+        provider: body
+            .provider
+            .as_ref()
+            .map(|p| line(&mut f, "provider", p.as_deref(), 100)),
     };
     if let Some(d) = body.stock_delta
         && (d == 0 || d.unsigned_abs() > 1_000_000)
@@ -250,6 +243,14 @@ pub async fn update(
                 let r = load_seen(conn, &actor, id)?;
                 if !actor.administers(&r.community_path) {
                     return Err(forbidden());
+                }
+                let mut change = change;
+                if body.valid_from.is_some() || body.valid_until.is_some() {
+                    let from = body.valid_from.unwrap_or(r.reward.validity.from());
+                    let until = body.valid_until.unwrap_or(r.reward.validity.until());
+                    let mut f = Fields::new();
+                    change.validity = term(&mut f, "valid_until", Validity::new(from, until));
+                    f.finish()?;
                 }
                 if change.stock_delta.is_some() && r.reward.stock == Stock::Unlimited {
                     let mut f = Fields::new();

@@ -68,12 +68,23 @@ pub struct RewardPatch {
     pub price: Option<i64>,
     /// Units to add (positive) or withdraw (negative); never below what is left.
     pub stock_delta: Option<i64>,
-    /// A new per-person limit.
-    pub per_person_limit: Option<i64>,
+    /// A new per-person limit; `null` removes it.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    pub per_person_limit: Option<Option<i64>>,
     /// Offer it (true) or withdraw it from the catalogue (false).
     pub active: Option<bool>,
-    /// A new description.
-    pub description: Option<String>,
+    /// A new description; `null` clears it.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    pub description: Option<Option<String>>,
+    /// A new provider; `null` clears it.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    pub provider: Option<Option<String>>,
+    /// Redeemable from; `null` opens the window's start.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    pub valid_from: Option<Option<DateTime<Utc>>>,
+    /// Redeemable until (exclusive); `null` opens its end.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    pub valid_until: Option<Option<DateTime<Utc>>>,
 }
 
 /// A reward in the catalogue.

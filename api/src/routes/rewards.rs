@@ -69,7 +69,8 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(catalogue::get(&state, auth.actor, RewardId(*id)).await?))
 }
 
-/// Changes a reward (staff): name, price, stock by a delta, limit, offered or withdrawn.
+/// Changes a reward (staff): name, price, stock by a delta, limit, provider, description,
+/// validity window (`null` clears a field), offered or withdrawn.
 #[utoipa::path(tag = "rewards", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RewardPatch, responses(
     (status = 200, body = RewardView),
     (status = 403, body = ErrorEnvelope),

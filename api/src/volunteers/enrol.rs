@@ -2,15 +2,14 @@
 //! (the `volunteer` role at the community comes with it, so home-life requests can be dispatched
 //! to them), reject, suspend (the role goes) or reinstate.
 
+use linli_domain::UserId;
 use linli_domain::access::{Actor, RoleKind};
-use linli_domain::org::NodeKind;
 use linli_domain::text::Note;
 use linli_domain::volunteer::{Skills, VolunteerAction, VolunteerId, VolunteerStatus};
-use linli_domain::{OrgNodeId, UserId};
+use linli_persistence::StoreError;
 use linli_persistence::tx::{transaction, write_transaction};
 use linli_persistence::users::{self, RoleBinding};
 use linli_persistence::volunteers::{self, NewVolunteer, VolunteerRecord};
-use linli_persistence::{StoreError, org};
 
 use super::wire::{
     ApplyBody, DecisionBody, DecisionDto, ProfilePatch, SkillDto, StaffProfilePatch, VolunteerView,
@@ -118,20 +117,8 @@ pub async fn apply(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let community = match org::get_node(conn, OrgNodeId(body.community_id)) {
-                    Ok(n) if n.kind == NodeKind::Community => n,
-                    Ok(_) | Err(StoreError::NotFound) => {
-                        let mut f = Fields::new();
-                        f.push(
-                            "community_id",
-                            "not_found",
-                            "社区不存在",
-                            "No such community",
-                        );
-                        return Err(f.finish().expect_err("one error"));
-                    }
-                    Err(e) => return Err(e.into()),
-                };
+                let community =
+                    crate::community::named_in(conn, body.community_id, "community_id")?;
                 let new = NewVolunteer {
                     user_id: actor.user_id,
                     community_id: community.id,

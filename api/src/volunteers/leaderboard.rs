@@ -6,17 +6,15 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use linli_domain::OrgNodeId;
 use linli_domain::access::Actor;
-use linli_domain::org::NodeKind;
 use linli_domain::points::{LeaderRow, LeaderboardPeriod, Points, rank};
 use linli_domain::volunteer::{VolunteerKind, VolunteerStatus};
 use linli_persistence::names::user_names;
 use linli_persistence::volunteers;
-use linli_persistence::{StoreError, org};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::wire::VolunteerKindDto;
-use crate::error::{ApiError, Msg};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::stats_scope;
 use crate::validation::Fields;
@@ -102,16 +100,8 @@ pub async fn leaderboard(
     state
         .db
         .read(move |conn| {
-            let community = match org::get_node(conn, OrgNodeId(p.community_id)) {
-                Ok(n) if n.kind == NodeKind::Community => n,
-                Ok(_) | Err(StoreError::NotFound) => {
-                    return Err(ApiError::not_found(
-                        "volunteer.unknown_community",
-                        Msg::new("社区不存在", "No such community"),
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            };
+            let community = crate::community::find(conn, OrgNodeId(p.community_id))?
+                .ok_or_else(super::rules::unknown_community)?;
             let awards = volunteers::awards_between(conn, &community.path, from, until)?;
             let mut rows: HashMap<_, LeaderRow> = HashMap::new();
             for (vol, points, minutes, at) in awards {

@@ -4,12 +4,11 @@
 
 use linli_domain::OrgNodeId;
 use linli_domain::access::Actor;
-use linli_domain::org::NodeKind;
 use linli_domain::points::{PointsRule, RuleError};
 use linli_domain::volunteer::VolunteerKind;
 use linli_persistence::tx::transaction;
 use linli_persistence::volunteers;
-use linli_persistence::{DbConnection, StoreError, org};
+use linli_persistence::{DbConnection, org};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -60,15 +59,16 @@ fn to_body(rule: &PointsRule) -> PointsRuleBody {
     }
 }
 
+/// 404 `volunteer.unknown_community`: a community named in the path that is not there.
+pub fn unknown_community() -> ApiError {
+    ApiError::not_found(
+        "volunteer.unknown_community",
+        Msg::new("社区不存在", "No such community"),
+    )
+}
+
 fn community(conn: &mut DbConnection, id: i64) -> Result<org::OrgNode, ApiError> {
-    match org::get_node(conn, OrgNodeId(id)) {
-        Ok(n) if n.kind == NodeKind::Community => Ok(n),
-        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::not_found(
-            "volunteer.unknown_community",
-            Msg::new("社区不存在", "No such community"),
-        )),
-        Err(e) => Err(e.into()),
-    }
+    crate::community::find(conn, OrgNodeId(id))?.ok_or_else(unknown_community)
 }
 
 /// The community's rule (the default when it set none): for anyone signed in, so volunteers

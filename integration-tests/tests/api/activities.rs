@@ -19,6 +19,7 @@ on_both_backends!(
     check_in_codes_rotate_and_every_refusal_is_a_clear_4xx,
     finishing_twice_at_once_awards_each_attendee_once,
     a_retried_create_with_the_same_key_answers_the_first_activity,
+    one_who_never_checked_out_is_signed_out_at_the_end,
 );
 
 /// A volunteer made straight in storage (the lead's `/volunteers` routes approve them for
@@ -1018,4 +1019,42 @@ async fn a_retried_create_with_the_same_key_answers_the_first_activity(backend: 
     assert_eq!(fresh.status().as_u16(), 201);
     let list = app.get("/api/v1/activities", &staff).await;
     assert_eq!(list.expect(200)["items"].as_array().unwrap().len(), 2);
+}
+
+/// A volunteer scans in and forgets to scan out: the finish signs them out at the end of the
+/// activity, as a correction the attendance shows, and they earn their hours.
+async fn one_who_never_checked_out_is_signed_out_at_the_end(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let staff = app.login("community").await;
+    let mut v = make_volunteer(&app, "vol-forgetful", &[], VolunteerStatus::Active).await;
+    let id = published(&app, &staff, 2, json!({})).await;
+    sign_up(&app, id, &v.token).await.expect(201);
+    app.clock.set(at(125));
+    let staff = app.login("community").await;
+    v.relogin(&app).await;
+    let c = code(&app, id, &staff, "in").await;
+    scan(&app, id, &v.token, "check-in", &c).await.expect(200);
+    // The organiser finishes after the end; the volunteer never scanned out.
+    app.clock.set(at(300));
+    let staff = app.login("community").await;
+    v.relogin(&app).await;
+    let done = app
+        .post(
+            &format!("/api/v1/activities/{id}/finish"),
+            &staff,
+            json!({}),
+        )
+        .await;
+    let done = done.expect(200).clone();
+    // 125 → 240: 115 minutes; 5 for taking part + 10 an hour, rounded down.
+    assert_eq!(done["awards"][0]["minutes"], json!(115), "{done:#}");
+    assert_eq!(done["awards"][0]["points"], json!(24));
+    let mine = app.get("/api/v1/me/activities", &v.token).await;
+    let row = mine.expect(200)["items"][0].clone();
+    assert_eq!(row["minutes"], json!(115), "{row:#}");
+    let signups = app
+        .get(&format!("/api/v1/activities/{id}/signups"), &staff)
+        .await;
+    let text = signups.expect(200).to_string();
+    assert!(text.contains("未签退"), "{text}");
 }

@@ -229,6 +229,36 @@ async fn the_terms_limit_validity_stock_and_a_retried_order(backend: Backend) {
     let res = redeem(&app, &me, one).await;
     res.expect(409);
     assert_eq!(res.code(), "redemption.out_of_stock");
+    // Staff lift the limit (null removes it), then close the window.
+    let patch = |body: Value| {
+        let (app, staff) = (&app, &staff);
+        async move {
+            app.call(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/rewards/{haircut}"),
+                Some(staff),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let lifted = patch(json!({"per_person_limit": null, "provider": "红庙坡理发店"})).await;
+    let lifted = lifted.expect(200).clone();
+    assert!(lifted["per_person_limit"].is_null());
+    assert_eq!(lifted["provider"], "红庙坡理发店");
+    redeem(&app, &me, haircut).await.expect(201);
+    let res =
+        patch(json!({"valid_from": "2026-12-02T00:00:00Z", "valid_until": "2026-12-01T00:00:00Z"}))
+            .await;
+    res.expect(422);
+    assert_eq!(res.body["error"]["details"][0]["field"], "valid_until");
+    patch(json!({"valid_until": "2020-01-01T00:00:00Z"}))
+        .await
+        .expect(200);
+    let res = redeem(&app, &me, haircut).await;
+    res.expect(409);
+    assert_eq!(res.code(), "redemption.expired");
+    patch(json!({"valid_until": null})).await.expect(200);
     // Withdrawn from the catalogue: not redeemable.
     app.call(
         reqwest::Method::PATCH,

@@ -220,6 +220,8 @@ pub struct RewardChange {
     pub active: Option<bool>,
     /// A new description (`Some(None)` clears it).
     pub description: Option<Option<String>>,
+    /// A new provider (`Some(None)` clears it).
+    pub provider: Option<Option<String>>,
 }
 
 /// Changes a reward. A withdrawal of more units than are left is `Stale` (nothing changes).
@@ -277,6 +279,11 @@ pub fn update(
         if let Some(d) = &c.description {
             diesel::update(r::table.find(id.0))
                 .set(r::description.eq(d))
+                .execute(conn)?;
+        }
+        if let Some(p) = &c.provider {
+            diesel::update(r::table.find(id.0))
+                .set(r::provider.eq(p))
                 .execute(conn)?;
         }
         diesel::update(r::table.find(id.0))
