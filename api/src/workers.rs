@@ -66,6 +66,9 @@ pub fn spawn(state: web::Data<AppState>) {
             if let Err(e) = crate::webhooks::retention::run_once(&state).await {
                 tracing::error!(error = ?e, "purging the webhook delivery log failed");
             }
+            if let Err(e) = crate::volunteers::expiry::run_once(&state).await {
+                tracing::error!(error = ?e, "the points expiry sweep failed");
+            }
         }
     });
 }

@@ -675,6 +675,7 @@ diesel::table! {
         basically_satisfied_share -> Integer,
         updated_by -> Nullable<BigInt>,
         updated_at -> Timestamp,
+        expire_after_days -> Nullable<Integer>,
     }
 }
 

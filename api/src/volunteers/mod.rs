@@ -4,6 +4,7 @@
 
 pub mod awards;
 pub mod enrol;
+pub mod expiry;
 pub mod leaderboard;
 pub mod ledger;
 pub mod read;

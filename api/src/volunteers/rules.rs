@@ -4,7 +4,7 @@
 
 use linli_domain::OrgNodeId;
 use linli_domain::access::Actor;
-use linli_domain::points::{PointsRule, RuleError};
+use linli_domain::points::{ExpiryPolicy, PointsRule, RuleError};
 use linli_domain::volunteer::VolunteerKind;
 use linli_persistence::tx::transaction;
 use linli_persistence::volunteers;
@@ -41,10 +41,15 @@ pub struct PointsRuleBody {
     pub basically_satisfied_share: i64,
     /// Multipliers by kind; a kind left out is ×1.
     pub multipliers: Vec<KindMultiplier>,
+    /// Days points stay spendable before what is left of them lapses (30–3650); null or left
+    /// out: they never lapse.
+    #[serde(default)]
+    pub expire_after_days: Option<i64>,
 }
 
-fn to_body(rule: &PointsRule) -> PointsRuleBody {
+fn to_body(rule: &PointsRule, expiry: Option<ExpiryPolicy>) -> PointsRuleBody {
     PointsRuleBody {
+        expire_after_days: expiry.map(ExpiryPolicy::after_days),
         per_hour: rule.per_hour().get(),
         per_activity: rule.per_activity().get(),
         per_request: rule.per_request().get(),
@@ -78,7 +83,10 @@ pub async fn get(state: &AppState, community_id: i64) -> Result<PointsRuleBody, 
         .db
         .read(move |conn| {
             let c = community(conn, community_id)?;
-            Ok(to_body(&volunteers::get_rule(conn, c.id)?))
+            Ok(to_body(
+                &volunteers::get_rule(conn, c.id)?,
+                volunteers::get_expiry(conn, c.id)?,
+            ))
         })
         .await
 }
@@ -121,6 +129,21 @@ pub async fn put(
             };
         }
     }
+    let expiry = match body.expire_after_days {
+        None => None,
+        Some(d) => match ExpiryPolicy::new(d) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                f.push(
+                    "expire_after_days",
+                    e.code(),
+                    "积分有效期应为 30 到 3650 天",
+                    e.to_string(),
+                );
+                None
+            }
+        },
+    };
     f.finish()?;
     let rule = rule.expect("checked");
     let now = state.clock.now();
@@ -132,8 +155,11 @@ pub async fn put(
                 if !actor.administers(&c.path) {
                     return Err(super::enrol::forbidden());
                 }
-                volunteers::put_rule(conn, c.id, &rule, actor.user_id, now)?;
-                Ok(to_body(&volunteers::get_rule(conn, c.id)?))
+                volunteers::put_rule(conn, c.id, &rule, expiry, actor.user_id, now)?;
+                Ok(to_body(
+                    &volunteers::get_rule(conn, c.id)?,
+                    volunteers::get_expiry(conn, c.id)?,
+                ))
             })
         })
         .await

@@ -10,6 +10,7 @@
 
 mod amount;
 mod eligibility;
+mod expiry;
 mod leaderboard;
 mod ledger;
 mod rule;
@@ -17,6 +18,7 @@ mod source;
 
 pub use amount::Points;
 pub use eligibility::{earns_for_activity, earns_for_request};
+pub use expiry::{ExpiryError, ExpiryPolicy, expiry_key, lapsing};
 pub use leaderboard::{LeaderRow, LeaderboardPeriod, PeriodParseError, Ranked, rank};
 pub use ledger::{
     BalanceMismatch, Entry, EntryError, EntryKind, Ledger, LedgerError, apply, balance_of, verify,

@@ -13,6 +13,7 @@ on_both_backends!(
     staff_adjust_points_with_a_reason_never_below_zero,
     the_same_award_twice_at_once_is_one_entry,
     the_demo_has_107_volunteers_a_catalogue_and_orders,
+    points_older_than_the_communitys_period_lapse_once,
 );
 
 /// A resident who applied and was approved: (token, volunteer id, user id).
@@ -603,4 +604,79 @@ async fn the_demo_has_107_volunteers_a_catalogue_and_orders(backend: Backend) {
     assert!(first["hours"].as_f64().unwrap() > 0.0, "{board:#}");
     assert!(first["points"].as_i64().unwrap() > 0);
     assert_eq!(balances_match_the_ledger(&app, &staff).await, 107);
+}
+
+/// A community sets points to lapse after 30 days: what a volunteer holds beyond what they were
+/// credited in the last 30 days lapses, once, however often the sweep runs.
+async fn points_older_than_the_communitys_period_lapse_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, _, community) = crate::org::demo_ids(&app).await;
+    let staff = app.login("community").await;
+    let rule_path = format!("/api/v1/points/rules/{community}");
+    let mut rule = app.get(&rule_path, &staff).await.expect(200).clone();
+    assert!(rule["expire_after_days"].is_null());
+    rule["expire_after_days"] = json!(7);
+    let res = app
+        .call(
+            reqwest::Method::PUT,
+            &rule_path,
+            Some(&staff),
+            Some(rule.clone()),
+        )
+        .await;
+    res.expect(422);
+    assert_eq!(
+        res.body["error"]["details"][0]["field"],
+        "expire_after_days"
+    );
+    rule["expire_after_days"] = json!(30);
+    app.call(reqwest::Method::PUT, &rule_path, Some(&staff), Some(rule))
+        .await
+        .expect(200);
+
+    let (_, id, _) = volunteer(&app, &staff, "o-volunteer-expiry").await;
+    let (_, other, _) = volunteer(&app, &staff, "o-volunteer-expiry-2").await;
+    grant(&app, &staff, id, 50).await;
+    grant(&app, &staff, other, 20).await;
+    app.post(
+        &format!("/api/v1/volunteers/{id}/points/adjustments"),
+        &staff,
+        json!({"amount": -10, "reason": "更正"}),
+    )
+    .await
+    .expect(201);
+    // Nothing is old yet.
+    let report = linli_api::volunteers::expiry::run_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(report.entries, 0);
+    app.clock.advance(chrono::Duration::days(20));
+    let staff = app.login("community").await;
+    grant(&app, &staff, id, 15).await;
+    app.clock.advance(chrono::Duration::days(15));
+    let staff = app.login("community").await;
+    // 35 days on: the first 50 (less the 10 spent) lapse, the 15 of day 20 stay; the other
+    // volunteer's 20 lapse whole.
+    let sweeps = futures_util::future::join_all(
+        (0..3).map(|_| linli_api::volunteers::expiry::run_once(&app.state)),
+    )
+    .await;
+    let lapsed: i64 = sweeps.iter().map(|r| r.as_ref().unwrap().points).sum();
+    assert_eq!(lapsed, 40 + 20);
+    let again = linli_api::volunteers::expiry::run_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(again.entries, 0);
+    let ledger = app
+        .get(&format!("/api/v1/volunteers/{id}/points"), &staff)
+        .await;
+    let ledger = ledger.expect(200).clone();
+    assert_eq!(ledger["balance"], 15, "{ledger:#}");
+    assert_eq!(ledger["items"][0]["kind"], "expiry");
+    assert_eq!(ledger["items"][0]["amount"], -40);
+    let theirs = app
+        .get(&format!("/api/v1/volunteers/{other}/points"), &staff)
+        .await;
+    assert_eq!(theirs.expect(200)["balance"], 0);
+    balances_match_the_ledger(&app, &staff).await;
 }

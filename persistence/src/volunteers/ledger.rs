@@ -295,3 +295,36 @@ pub fn awards_between(
         })
         .collect())
 }
+
+/// What was credited to a volunteer (every positive entry) since `since`.
+pub fn credited_since(
+    conn: &mut DbConnection,
+    volunteer: VolunteerId,
+    since: DateTime<Utc>,
+) -> Result<Points, StoreError> {
+    let amounts: Vec<i64> = pe::table
+        .filter(pe::volunteer_id.eq(volunteer.0))
+        .filter(pe::amount.gt(0_i64))
+        .filter(pe::created_at.ge(to_db(since)))
+        .select(pe::amount)
+        .load(conn)?;
+    Ok(linli_domain::points::balance_of(
+        amounts.into_iter().map(Points),
+    ))
+}
+
+/// The volunteers of a community who hold points.
+pub fn holding_points(
+    conn: &mut DbConnection,
+    community: OrgNodeId,
+) -> Result<Vec<VolunteerId>, StoreError> {
+    Ok(v::table
+        .filter(v::community_id.eq(community.0))
+        .filter(v::balance.gt(0_i64))
+        .order(v::id.asc())
+        .select(v::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .map(VolunteerId)
+        .collect())
+}

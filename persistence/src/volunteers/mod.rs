@@ -12,10 +12,10 @@ mod rules;
 
 pub use ledger::{
     AwardRow, BalanceCheck, EntryRecord, NewEntry, append, awards_between, balance_check_of,
-    balance_checks, entries_of, find_entry,
+    balance_checks, credited_since, entries_of, find_entry, holding_points,
 };
 pub use profile::{
     NewVolunteer, VolunteerFilter, VolunteerRecord, by_user, count_by_kind, create, get, list,
     lock, set_role, set_status, update_profile,
 };
-pub use rules::{get_rule, put_rule};
+pub use rules::{expiring_communities, get_expiry, get_rule, put_rule};

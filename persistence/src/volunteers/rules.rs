@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use linli_domain::points::PointsRule;
+use linli_domain::points::{ExpiryPolicy, PointsRule};
 use linli_domain::volunteer::VolunteerKind;
 use linli_domain::{OrgNodeId, UserId};
 
@@ -39,11 +39,46 @@ pub fn get_rule(conn: &mut DbConnection, community: OrgNodeId) -> Result<PointsR
     Ok(rule)
 }
 
-/// Sets the community's rule (replacing the one it had).
+/// How long the community's points stay spendable (`None`: they never lapse).
+pub fn get_expiry(
+    conn: &mut DbConnection,
+    community: OrgNodeId,
+) -> Result<Option<ExpiryPolicy>, StoreError> {
+    let days: Option<Option<i32>> = pr::table
+        .find(community.0)
+        .select(pr::expire_after_days)
+        .get_result(conn)
+        .optional()?;
+    days.flatten()
+        .map(|d| ExpiryPolicy::new(i64::from(d)).map_err(corrupt))
+        .transpose()
+}
+
+/// The communities whose points lapse, with their policy.
+pub fn expiring_communities(
+    conn: &mut DbConnection,
+) -> Result<Vec<(OrgNodeId, ExpiryPolicy)>, StoreError> {
+    let rows: Vec<(i64, Option<i32>)> = pr::table
+        .filter(pr::expire_after_days.is_not_null())
+        .select((pr::community_id, pr::expire_after_days))
+        .load(conn)?;
+    rows.into_iter()
+        .filter_map(|(c, d)| d.map(|d| (c, d)))
+        .map(|(c, d)| {
+            Ok((
+                OrgNodeId(c),
+                ExpiryPolicy::new(i64::from(d)).map_err(corrupt)?,
+            ))
+        })
+        .collect()
+}
+
+/// Sets the community's rule and expiry (replacing what it had).
 pub fn put_rule(
     conn: &mut DbConnection,
     community: OrgNodeId,
     rule: &PointsRule,
+    expiry: Option<ExpiryPolicy>,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -61,6 +96,7 @@ pub fn put_rule(
         pr::basically_satisfied_share.eq(share),
         pr::updated_by.eq(by.0),
         pr::updated_at.eq(to_db(now)),
+        pr::expire_after_days.eq(expiry.map(|e| e.after_days() as i32)),
     );
     // No ON CONFLICT through MultiConnection: update, and insert when there was nothing.
     let n = diesel::update(pr::table.find(community.0))

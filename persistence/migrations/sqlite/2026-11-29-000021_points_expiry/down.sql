@@ -1,0 +1,1 @@
+ALTER TABLE points_rules DROP COLUMN expire_after_days;
