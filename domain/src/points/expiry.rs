@@ -37,7 +37,7 @@ impl ExpiryPolicy {
     pub fn new(days: i64) -> Result<Self, ExpiryError> {
         (Self::MIN_DAYS..=Self::MAX_DAYS)
             .contains(&days)
-            .then(|| ExpiryPolicy {
+            .then_some(ExpiryPolicy {
                 after_days: days as u32,
             })
             .ok_or(ExpiryError)

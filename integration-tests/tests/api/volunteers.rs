@@ -657,10 +657,8 @@ async fn points_older_than_the_communitys_period_lapse_once(backend: Backend) {
     let staff = app.login("community").await;
     // 35 days on: the first 50 (less the 10 spent) lapse, the 15 of day 20 stay; the other
     // volunteer's 20 lapse whole.
-    let sweeps = futures_util::future::join_all(
-        (0..3).map(|_| linli_api::volunteers::expiry::run_once(&app.state)),
-    )
-    .await;
+    let sweeps =
+        join_all((0..3).map(|_| linli_api::volunteers::expiry::run_once(&app.state))).await;
     let lapsed: i64 = sweeps.iter().map(|r| r.as_ref().unwrap().points).sum();
     assert_eq!(lapsed, 40 + 20);
     let again = linli_api::volunteers::expiry::run_once(&app.state)
