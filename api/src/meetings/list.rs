@@ -1,8 +1,6 @@
 //! Listing the meetings a caller may see: those under the nodes they administer, and those
 //! that involve them; newest first, by cursor.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use linli_domain::access::Actor;
 use linli_domain::meeting::MeetingId;
 use linli_domain::{OrgNodeId, RequestId};
@@ -14,41 +12,11 @@ use super::render::summary;
 use super::wire::MeetingPage;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::validation::Fields;
-
-fn encode_cursor(id: MeetingId) -> String {
-    URL_SAFE_NO_PAD.encode(format!("m:{}", id.0))
-}
-
-fn decode_cursor(s: &str) -> Option<MeetingId> {
-    let raw = URL_SAFE_NO_PAD.decode(s).ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    text.strip_prefix("m:")?.parse().ok().map(MeetingId)
-}
 
 /// A page of the meetings the actor may see.
 pub async fn list(state: &AppState, actor: Actor, p: ListParams) -> Result<MeetingPage, ApiError> {
-    let mut f = Fields::new();
-    let limit = p.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        f.push(
-            "limit",
-            "out_of_range",
-            "limit 应为 1 到 100",
-            "limit must be 1 to 100",
-        );
-    }
-    let before = match p.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => {
-            let id = decode_cursor(c);
-            if id.is_none() {
-                f.push("cursor", "invalid", "分页游标无效", "Invalid cursor");
-            }
-            id
-        }
-    };
-    f.finish()?;
+    let (before, limit) = crate::paging::page("m", p.cursor.as_deref(), p.limit)?;
+    let before = before.map(MeetingId);
     state
         .db
         .read(move |conn| {
@@ -80,7 +48,7 @@ pub async fn list(state: &AppState, actor: Actor, p: ListParams) -> Result<Meeti
             let more = rows.len() as i64 > limit;
             let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
             let next_cursor = more
-                .then(|| rows.last().map(|m| encode_cursor(m.id)))
+                .then(|| rows.last().map(|m| crate::paging::cursor("m", m.id.0)))
                 .flatten();
             Ok(MeetingPage {
                 items: rows.iter().map(summary).collect(),
@@ -88,19 +56,4 @@ pub async fn list(state: &AppState, actor: Actor, p: ListParams) -> Result<Meeti
             })
         })
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        assert_eq!(
-            decode_cursor(&encode_cursor(MeetingId(42))),
-            Some(MeetingId(42))
-        );
-        assert_eq!(decode_cursor("garbage!"), None);
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("r:1")), None);
-    }
 }

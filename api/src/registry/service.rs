@@ -69,6 +69,32 @@ fn viewer(actor: &Actor, node: &OrgNode) -> Result<Viewer, ApiError> {
     Viewer::of(actor, &node.path).ok_or_else(not_found)
 }
 
+/// Household `id` and the caller's capacity there, when that capacity may change the registry
+/// (404 when they do not see it, 403 when they see it but may not edit).
+fn editable(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: OrgNodeId,
+) -> Result<(OrgNode, Viewer), ApiError> {
+    let node = household_node(conn, id)?;
+    let viewer = viewer(actor, &node)?;
+    if !masking::may_edit(viewer) {
+        return Err(not_allowed());
+    }
+    Ok((node, viewer))
+}
+
+/// The household as it stands after a change, masked for `viewer` (never revealed).
+fn rendered(
+    conn: &mut DbConnection,
+    cipher: &DataCipher,
+    node: &OrgNode,
+    viewer: Viewer,
+) -> Result<HouseholdRegistryView, ApiError> {
+    let loaded = load(conn, std::slice::from_ref(node))?;
+    render(cipher, &loaded, node, viewer, false)
+}
+
 /// Everything held about some households, read in a few queries.
 struct Loaded {
     profiles: HashMap<OrgNodeId, Profile>,
@@ -317,14 +343,9 @@ pub async fn put_profile(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let node = household_node(conn, id)?;
-                let viewer = viewer(&actor, &node)?;
-                if !masking::may_edit(viewer) {
-                    return Err(not_allowed());
-                }
+                let (node, viewer) = editable(conn, &actor, id)?;
                 households::put_profile(conn, &node, &new, now)?;
-                let loaded = load(conn, std::slice::from_ref(&node))?;
-                render(&cipher, &loaded, &node, viewer, false)
+                rendered(conn, &cipher, &node, viewer)
             })
         })
         .await
@@ -412,11 +433,7 @@ pub async fn add_resident(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let node = household_node(conn, id)?;
-                let viewer = viewer(&actor, &node)?;
-                if !masking::may_edit(viewer) {
-                    return Err(not_allowed());
-                }
+                let (node, viewer) = editable(conn, &actor, id)?;
                 let replay = |conn: &mut DbConnection, prior: Option<ResidentKey>| {
                     let prior = prior.ok_or_else(|| {
                         ApiError::internal(anyhow::anyhow!(
@@ -426,8 +443,7 @@ pub async fn add_resident(
                     if prior.body_hash.as_deref() != Some(hash.as_str()) {
                         return Err(crate::idempotency::key_reused());
                     }
-                    let loaded = load(conn, std::slice::from_ref(&node))?;
-                    Ok((render(&cipher, &loaded, &node, viewer, false)?, true))
+                    Ok((rendered(conn, &cipher, &node, viewer)?, true))
                 };
                 if let Some(k) = &key
                     && let Some(prior) = households::resident_key(conn, actor.user_id, k)?
@@ -462,8 +478,7 @@ pub async fn add_resident(
                     }
                     Err(e) => return Err(e.into()),
                 }
-                let loaded = load(conn, std::slice::from_ref(&node))?;
-                Ok((render(&cipher, &loaded, &node, viewer, false)?, false))
+                Ok((rendered(conn, &cipher, &node, viewer)?, false))
             })
         })
         .await
@@ -521,11 +536,7 @@ pub async fn update_resident(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let node = household_node(conn, id)?;
-                let viewer = viewer(&actor, &node)?;
-                if !masking::may_edit(viewer) {
-                    return Err(not_allowed());
-                }
+                let (node, viewer) = editable(conn, &actor, id)?;
                 let entry = households::residents_of(conn, node.id)?
                     .into_iter()
                     .find(|r| r.id == resident)
@@ -545,8 +556,7 @@ pub async fn update_resident(
                 if !households::update_resident(conn, node.id, resident, &change, now)? {
                     return Err(resident_not_found());
                 }
-                let loaded = load(conn, std::slice::from_ref(&node))?;
-                render(&cipher, &loaded, &node, viewer, false)
+                rendered(conn, &cipher, &node, viewer)
             })
         })
         .await
@@ -573,11 +583,7 @@ pub async fn remove_resident(
         .db
         .write(move |conn| {
             transaction(conn, |conn| {
-                let node = household_node(conn, id)?;
-                let viewer = viewer(&actor, &node)?;
-                if !masking::may_edit(viewer) {
-                    return Err(not_allowed());
-                }
+                let (node, _) = editable(conn, &actor, id)?;
                 if !households::remove_resident(
                     conn,
                     node.id,
